@@ -1,0 +1,70 @@
+package dev.gatehouse.api;
+
+import java.net.URI;
+import java.util.Set;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * Extension point for one chat platform ({@code slack}, {@code discord}, …).
+ *
+ * <p>The host creates one instance per plugin (through a constructor taking a {@link PluginContext},
+ * or a no-argument one) and calls {@link #open(GatewayContext)} once per connection attempt for each
+ * workspace that enables this platform. Implementations must be thread-safe: attempts for different
+ * workspaces may run concurrently; for one workspace the host never runs two attempts at once.
+ */
+public interface Gateway extends ExtensionPoint {
+
+    /**
+     * The platform this gateway serves: lower case, stable, and equal to the key operators write under
+     * {@code workspaces.<id>} in the configuration (for example {@code slack}).
+     *
+     * @return the platform key
+     */
+    String platform();
+
+    /**
+     * Checks one workspace's settings before anything connects, so that a mistake is reported when the
+     * configuration is loaded instead of on the first connection attempt. The default accepts anything.
+     *
+     * @param settings the settings under {@code workspaces.<id>.<platform>}
+     * @throws GatewaySettingsException naming the offending key and how to fix it
+     */
+    default void validate(GatewaySettings settings) {
+    }
+
+    /**
+     * Setting keys whose values are secrets. The host redacts their values from every log line, error
+     * message, status response and {@code toString}; it also treats any key whose name contains
+     * {@code token}, {@code secret} or {@code password} as secret.
+     *
+     * @return the secret keys, possibly empty
+     */
+    default Set<String> secretKeys() {
+        return Set.of();
+    }
+
+    /**
+     * The URL the host fetches with an HTTP GET to decide whether this platform is reachable at all.
+     * When it is not, a long disconnection is blamed on the network and no reconnect attempt is counted.
+     * Any HTTP status counts as reachable; a DNS failure, refused connection or timeout does not.
+     *
+     * @param settings the workspace's settings (a {@code probeUrl} setting usually overrides the default)
+     * @return the probe URL
+     */
+    URI probeUri(GatewaySettings settings);
+
+    /**
+     * Opens one connection for one workspace.
+     *
+     * <p>The call may return before the transport is up; it reports the transport's state through
+     * {@link GatewayContext#health()} at any time — before, during or after this method returns. The host
+     * treats "no {@link GatewayHealth#markConnected(boolean)} within its open timeout" as a failed
+     * attempt and closes the returned connection. If this method throws, the attempt failed; if retrying
+     * cannot help (for example a revoked token) call {@link GatewayHealth#markFatal(String)} first.
+     *
+     * @param context everything this connection attempt may use
+     * @return the live connection, which the host closes exactly once
+     * @throws Exception when the connection could not be opened
+     */
+    GatewayConnection open(GatewayContext context) throws Exception;
+}

@@ -1,0 +1,35 @@
+package dev.gatehouse.api;
+
+import java.util.Objects;
+
+/**
+ * A message posted by a person (gateways skip their own messages and other bots').
+ *
+ * @param eventId the platform's event id (see {@link InboundEvent#eventId()})
+ * @param channelId the channel the message was posted in
+ * @param messageId the platform's id of the message (Slack {@code ts}, Discord snowflake)
+ * @param threadId the thread the message belongs to, or {@code null} if it is not in a thread
+ * @param authorId the platform's id of the author
+ * @param text the message text as the platform delivered it
+ * @param mention whether the message mentions this bot
+ * @param directMessage whether the message was sent in a direct conversation with this bot
+ */
+public record MessageEvent(
+        String eventId,
+        String channelId,
+        String messageId,
+        String threadId,
+        String authorId,
+        String text,
+        boolean mention,
+        boolean directMessage) implements InboundEvent {
+
+    /** Checks that the required ids are present. */
+    public MessageEvent {
+        Objects.requireNonNull(eventId, "eventId");
+        Objects.requireNonNull(channelId, "channelId");
+        Objects.requireNonNull(messageId, "messageId");
+        Objects.requireNonNull(authorId, "authorId");
+        text = text == null ? "" : text;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.gatehouse.api;
+
+import java.util.Objects;
+
+/**
+ * A person added a reaction to a message.
+ *
+ * @param eventId the platform's event id
+ * @param channelId the channel of the message
+ * @param messageId the message reacted to
+ * @param userId who reacted
+ * @param emoji the emoji name (Slack, without colons) or the unicode emoji or custom emoji name (Discord)
+ */
+public record ReactionAddedEvent(String eventId, String channelId, String messageId, String userId, String emoji)
+        implements InboundEvent {
+
+    /** Checks that the required ids are present. */
+    public ReactionAddedEvent {
+        Objects.requireNonNull(eventId, "eventId");
+        Objects.requireNonNull(channelId, "channelId");
+        Objects.requireNonNull(messageId, "messageId");
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(emoji, "emoji");
+    }
+}
