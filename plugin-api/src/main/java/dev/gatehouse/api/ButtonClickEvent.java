@@ -17,7 +17,16 @@ public record ButtonClickEvent(
         String eventId, String channelId, String messageId, String userId, String actionId, String value)
         implements InboundEvent {
 
-    /** Checks that the required ids are present. */
+    /**
+     * Checks that the required ids are present.
+     *
+     * @param eventId see the record description
+     * @param channelId see the record description
+     * @param messageId see the record description
+     * @param userId see the record description
+     * @param actionId see the record description
+     * @param value see the record description
+     */
     public ButtonClickEvent {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(channelId, "channelId");

@@ -11,7 +11,13 @@ import java.util.Objects;
  */
 public record MessageDeletedEvent(String eventId, String channelId, String messageId) implements InboundEvent {
 
-    /** Checks that the required ids are present. */
+    /**
+     * Checks that the required ids are present.
+     *
+     * @param eventId see the record description
+     * @param channelId see the record description
+     * @param messageId see the record description
+     */
     public MessageDeletedEvent {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(channelId, "channelId");

@@ -24,7 +24,18 @@ public record MessageEvent(
         boolean mention,
         boolean directMessage) implements InboundEvent {
 
-    /** Checks that the required ids are present. */
+    /**
+     * Checks that the required ids are present.
+     *
+     * @param eventId see the record description
+     * @param channelId see the record description
+     * @param messageId see the record description
+     * @param threadId see the record description
+     * @param authorId see the record description
+     * @param text see the record description
+     * @param mention see the record description
+     * @param directMessage see the record description
+     */
     public MessageEvent {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(channelId, "channelId");

@@ -14,7 +14,15 @@ import java.util.Objects;
 public record ReactionAddedEvent(String eventId, String channelId, String messageId, String userId, String emoji)
         implements InboundEvent {
 
-    /** Checks that the required ids are present. */
+    /**
+     * Checks that the required ids are present.
+     *
+     * @param eventId see the record description
+     * @param channelId see the record description
+     * @param messageId see the record description
+     * @param userId see the record description
+     * @param emoji see the record description
+     */
     public ReactionAddedEvent {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(channelId, "channelId");

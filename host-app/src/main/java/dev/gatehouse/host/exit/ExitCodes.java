@@ -1,0 +1,19 @@
+package dev.gatehouse.host.exit;
+
+/** Process exit codes; documented in the README. */
+public final class ExitCodes {
+
+    /** Normal end, including SIGTERM / Ctrl-C after an orderly shutdown. */
+    public static final int OK = 0;
+    /** Bad command line (picocli's usage error). */
+    public static final int USAGE = 2;
+    /** The host could not start for a reason other than the configuration. */
+    public static final int STARTUP_FAILED = 70;
+    /** A connection failed {@code health.maxReconnectAttempts} attempts in a row: restart me. */
+    public static final int RECONNECTS_EXHAUSTED = 75;
+    /** The configuration is invalid (also {@code gatehouse validate}'s failure code). */
+    public static final int CONFIG_INVALID = 78;
+
+    private ExitCodes() {
+    }
+}

@@ -1,0 +1,17 @@
+package dev.gatehouse.host.exit;
+
+/**
+ * The only way Gatehouse ends its process. Production uses {@link SystemProcessExit}; tests record
+ * the request. Plugins never receive this object.
+ */
+@FunctionalInterface
+public interface ProcessExit {
+
+    /**
+     * Ends the process (or records that it should end).
+     *
+     * @param code one of {@link ExitCodes}
+     * @param reason why, already logged at ERROR by the caller
+     */
+    void exit(int code, String reason);
+}

@@ -1,0 +1,684 @@
+package dev.gatehouse.host.supervisor;
+
+import static dev.gatehouse.host.status.ConnectionState.BACKING_OFF;
+import static dev.gatehouse.host.status.ConnectionState.CONNECTED;
+import static dev.gatehouse.host.status.ConnectionState.CONNECTING;
+import static dev.gatehouse.host.status.ConnectionState.DISCONNECTED;
+import static dev.gatehouse.host.status.ConnectionState.FAILED;
+import static dev.gatehouse.host.status.ConnectionState.RECONNECTING;
+import static dev.gatehouse.host.status.ConnectionState.STOPPED;
+
+import dev.gatehouse.api.GatewayConnection;
+import dev.gatehouse.host.config.HealthPolicy;
+import dev.gatehouse.host.exit.ExitCodes;
+import dev.gatehouse.host.exit.ProcessExit;
+import dev.gatehouse.host.logging.LogContext;
+import dev.gatehouse.host.status.ConnectionState;
+import dev.gatehouse.host.status.ConnectionStatus;
+import dev.gatehouse.host.status.OutageEvent;
+import dev.gatehouse.host.status.ReconnectKind;
+import dev.gatehouse.host.supervisor.Attempt.Phase;
+import dev.gatehouse.host.supervisor.HealthHandle.Signal;
+import dev.gatehouse.host.time.Scheduler;
+import dev.gatehouse.host.time.Scheduler.Cancellable;
+import dev.gatehouse.host.time.Ticker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Supervises one connection (one workspace on one platform): the whole health state machine, in one
+ * place. Plugins report transport facts through per-attempt {@link HealthHandle}s; this class decides
+ * when to wait, reconnect, back off, give up (exit) or stop. Every state write goes through
+ * {@link #transition}; side effects run after the lock through {@link OrderedEffects}; readers use the
+ * volatile {@link #status()} snapshot.
+ */
+public final class Supervisor {
+
+    private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
+
+    /** Outcome of {@link #reconnect()}. */
+    public enum ReconnectResult {
+        STARTED("reconnect started"),
+        ALREADY_IN_PROGRESS("reconnect already in progress"),
+        NETWORK_DOWN("network unreachable"),
+        NOT_RUNNING("connection is not running");
+
+        public final String message;
+
+        ReconnectResult(String message) {
+            this.message = message;
+        }
+    }
+
+    private final ConnectionKey key;
+    private final Transport transport;
+    private final Scheduler scheduler;
+    private final Executor blocking;
+    private final Ticker ticker;
+    private final Clock clock;
+    private final DoubleSupplier jitter;
+    private final ProcessExit exit;
+    private final SupervisorListener listener;
+    private final OrderedEffects effects = new OrderedEffects();
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile HealthPolicy policy;
+    /** The handle signals must come from; read without the lock by {@link HealthHandle#isCurrent()}. */
+    private volatile HealthHandle currentHandle;
+    private volatile Snapshot snapshot;
+
+    // Everything below is guarded by lock.
+    private ConnectionState state = STOPPED;
+    private Instant stateSince;
+    private long epoch;
+    private Attempt attempt;
+    private long downSinceNanos = -1;
+    private Instant downSince;
+    private long lastAliveNanos;
+    private int failures;
+    private boolean networkDown;
+    private boolean gaveUp;
+    private FlapDetector flap;
+    private final StormGuard storm = new StormGuard();
+    private final Map<ReconnectKind, Long> reconnects = new EnumMap<>(ReconnectKind.class);
+    private long superseded;
+    private long staleDetections;
+    private OutageEvent lastOutage;
+    private String lastError;
+    private int sockets;
+    private int serverConnections = -1;
+    private boolean censusWarned;
+    private Cancellable tickTimer = Cancellable.NONE;
+    private Duration tickPeriod;
+    private Cancellable backoffTimer = Cancellable.NONE;
+    /** Open and close calls that have not returned: what, and when their bound expires (ticker nanos). */
+    private final List<BlockingCall> outstanding = new ArrayList<>();
+    private CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
+
+    private record BlockingCall(String what, long epoch, long deadlineNanos) { }
+
+    public Supervisor(ConnectionKey key, Transport transport, HealthPolicy policy, Scheduler scheduler, Executor blocking,
+            Ticker ticker, Clock clock, DoubleSupplier jitter, ProcessExit exit, SupervisorListener listener) {
+        this.key = key;
+        this.transport = transport;
+        this.policy = policy;
+        this.scheduler = scheduler;
+        this.blocking = blocking;
+        this.ticker = ticker;
+        this.clock = clock;
+        this.jitter = jitter;
+        this.exit = exit;
+        this.listener = listener;
+        this.stateSince = clock.instant();
+        this.snapshot = buildSnapshot();
+    }
+
+    public ConnectionKey key() {
+        return key;
+    }
+
+    /** The latest snapshot; never blocks. */
+    public ConnectionStatus status() {
+        return snapshot.status;
+    }
+
+    /** The live connection, if the current attempt has one and it is connected. */
+    public GatewayConnection liveConnection() {
+        return snapshot.live;
+    }
+
+    /** Why this connection withholds the watchdog heartbeat right now, or {@code null}. Never blocks. */
+    public String heartbeatWithheldBecause() {
+        return snapshot.withholdReason(ticker.nanos());
+    }
+
+    public void setPolicy(HealthPolicy newPolicy) {
+        run(() -> {
+            policy = newPolicy;
+            if (!tickTimer.equals(Cancellable.NONE)) {
+                scheduleTick(networkDown ? newPolicy.fastCheckInterval() : newPolicy.checkInterval());
+            }
+        });
+    }
+
+    /** Starts supervising: opens the first connection and begins ticking. */
+    public void start() {
+        run(() -> {
+            if (state != STOPPED) {
+                return;
+            }
+            gaveUp = false;
+            failures = 0;
+            flap = new FlapDetector(ticker.nanos());
+            stopped = new CompletableFuture<>();
+            beginAttempt(null, "start");
+            scheduleTick(policy.checkInterval());
+        });
+    }
+
+    /** Stops supervising and closes the connection; completes once the close returned or timed out. */
+    public CompletionStage<Void> stop(String cause) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        run(() -> {
+            tickTimer.cancel();
+            tickTimer = Cancellable.NONE;
+            backoffTimer.cancel();
+            if (attempt != null) {
+                attempt.timeout.cancel();
+                attempt.phase = Phase.DONE;
+                retire(attempt);
+            }
+            if (state != STOPPED) {
+                transition(STOPPED, cause);
+            }
+            CompletableFuture<Void> s = stopped;
+            s.whenComplete((v, e) -> done.complete(null));
+            if (outstanding.isEmpty()) {
+                s.complete(null);
+            } else {
+                scheduler.schedule(policy.closeTimeout(), () -> s.complete(null));
+            }
+        });
+        return done;
+    }
+
+    /** An operator's reconnect: single-flight with every other attempt, refused while the network is down. */
+    public CompletionStage<ReconnectResult> reconnect() {
+        CompletableFuture<ReconnectResult> result = new CompletableFuture<>();
+        boolean probe = call(() -> {
+            ReconnectResult early = manualRefusal();
+            if (early != null) {
+                result.complete(early);
+                return false;
+            }
+            return true;
+        });
+        if (probe) {
+            transport.networkUp().whenComplete((up, err) -> run(() -> {
+                ReconnectResult r = manualRefusal();
+                if (r == null && !(err == null && Boolean.TRUE.equals(up))) {
+                    r = ReconnectResult.NETWORK_DOWN;
+                }
+                if (r == null) {
+                    backoffTimer.cancel();
+                    if (state == FAILED) {
+                        failures = 0;
+                    }
+                    reconnects.merge(ReconnectKind.MANUAL, 1L, Long::sum);
+                    effects.add(() -> listener.onReconnect(key, ReconnectKind.MANUAL));
+                    beginAttempt(ReconnectKind.MANUAL, "reconnect requested");
+                    r = ReconnectResult.STARTED;
+                }
+                ReconnectResult fr = r;
+                effects.add(() -> result.complete(fr));
+            }));
+        }
+        return result;
+    }
+
+    private ReconnectResult manualRefusal() {
+        if (state == STOPPED || gaveUp) {
+            return ReconnectResult.NOT_RUNNING;
+        }
+        if (state == CONNECTING || state == RECONNECTING) {
+            return ReconnectResult.ALREADY_IN_PROGRESS;
+        }
+        return null;
+    }
+
+    boolean isCurrent(HealthHandle h) {
+        return h == currentHandle;
+    }
+
+    void onSignal(HealthHandle h, Signal s) {
+        run(() -> {
+            Attempt a = attempt;
+            if (a == null || h != a.handle || a.retired) {
+                superseded++;
+                return;
+            }
+            long now = ticker.nanos();
+            if (s instanceof Signal.Connected c) {
+                lastAliveNanos = now;
+                a.connectedSignal = true;
+                a.resumed = c.resumed();
+                if (a.phase == Phase.OPENING && a.openReturned) {
+                    succeed(a);
+                } else if (state == DISCONNECTED) {
+                    reconnects.merge(ReconnectKind.LIBRARY, 1L, Long::sum);
+                    effects.add(() -> listener.onReconnect(key, ReconnectKind.LIBRARY));
+                    backUp(c.resumed(), "library reconnected" + (c.resumed() ? " (resumed)" : ""));
+                }
+            } else if (s instanceof Signal.Disconnected d) {
+                a.connectedSignal = false;
+                int losses = storm.record(now, policy.stormWindow().toNanos());
+                if (state == CONNECTED) {
+                    markDown(now);
+                    transition(DISCONNECTED, d.cause());
+                }
+                if (policy.stormGuard() && losses > policy.stormMaxDisconnects()
+                        && (a.phase == Phase.LIVE || a.phase == Phase.OPENING)) {
+                    reconnects.merge(ReconnectKind.STORM, 1L, Long::sum);
+                    effects.add(() -> listener.onReconnect(key, ReconnectKind.STORM));
+                    fail(a, "reconnect storm: " + losses + " socket losses within "
+                            + policy.stormWindow().toSeconds() + " s (last: " + d.cause() + "); closing and backing off");
+                }
+            } else if (s == Signal.Alive.INSTANCE) {
+                lastAliveNanos = now;
+            } else if (s instanceof Signal.Fatal f) {
+                fatal(a, f.cause());
+            } else if (s instanceof Signal.NotHookable n) {
+                a.hookable = false;
+                lastAliveNanos = now;
+                logLater(false, "transport not hookable ({}); judging liveness by event recency", n.reason());
+                if (a.phase == Phase.OPENING && a.openReturned) {
+                    succeed(a);
+                }
+            } else if (s instanceof Signal.Sockets n) {
+                sockets = n.count();
+            } else if (s instanceof Signal.ServerConnections n) {
+                serverConnections = n.count();
+                if (n.count() > Math.max(1, sockets) && !censusWarned) {
+                    censusWarned = true;
+                    logLater(false, "the platform counts {} connections for this app but this host holds {}:"
+                            + " another process is consuming this app's events", n.count(), Math.max(1, sockets));
+                }
+            } else {
+                throw new IllegalStateException(key + ": unknown signal " + s);
+            }
+        });
+    }
+
+    private void tick() {
+        Long probeEpoch = call(() -> {
+            tickTimer = Cancellable.NONE;
+            if (state == STOPPED || state == FAILED || gaveUp) {
+                return null;
+            }
+            long now = ticker.nanos();
+            scheduleTick(networkDown ? policy.fastCheckInterval() : policy.checkInterval());
+            if (isStale(now)) {
+                staleDetections++;
+                return epoch;
+            }
+            if (state == CONNECTED && networkDown) {
+                networkDown = false;
+                scheduleTick(policy.checkInterval());
+            }
+            if (policy.flapDetection() && (state == CONNECTED || state == DISCONNECTED)
+                    && flap.shouldAct(now, policy.flapWindow().toNanos(), policy.flapDownRatio())) {
+                reconnects.merge(ReconnectKind.FLAP, 1L, Long::sum);
+                effects.add(() -> listener.onReconnect(key, ReconnectKind.FLAP));
+                beginAttempt(ReconnectKind.FLAP, String.format("flapping: down %.0f%% of the last %d s",
+                        100 * flap.downRatio(now, policy.flapWindow().toNanos()), policy.flapWindow().toSeconds()));
+            }
+            return null;
+        });
+        if (probeEpoch != null) {
+            long seen = probeEpoch;
+            transport.networkUp().whenComplete((up, err) -> onStaleProbe(seen, err == null && Boolean.TRUE.equals(up)));
+        }
+    }
+
+    private void onStaleProbe(long seenEpoch, boolean up) {
+        run(() -> {
+            long now = ticker.nanos();
+            if (epoch != seenEpoch || !isStale(now)) {
+                return;
+            }
+            effects.add(() -> listener.onStale(key, up));
+            String why = attempt.hookable
+                    ? "down for " + seconds(now - downSinceNanos) + " s (stale after " + policy.staleAfter().toSeconds() + " s)"
+                    : "no sign of life for " + seconds(now - lastAliveNanos) + " s (transport not hookable)";
+            if (!up) {
+                if (!networkDown) {
+                    logLater(false, "{}, but the network is down: not reconnecting, checking every {} s", why,
+                            policy.fastCheckInterval().toSeconds());
+                }
+                networkDown = true;
+                scheduleTick(policy.fastCheckInterval());
+                return;
+            }
+            networkDown = false;
+            reconnects.merge(ReconnectKind.FORCED, 1L, Long::sum);
+            effects.add(() -> listener.onReconnect(key, ReconnectKind.FORCED));
+            beginAttempt(ReconnectKind.FORCED, why);
+        });
+    }
+
+    private boolean isStale(long now) {
+        if (attempt == null || attempt.phase != Phase.LIVE) {
+            return false;
+        }
+        if (!attempt.hookable) {
+            return now - lastAliveNanos > policy.staleAfter().toNanos();
+        }
+        return state == DISCONNECTED && now - downSinceNanos > policy.staleAfter().toNanos();
+    }
+
+    /** Supersedes the current attempt and starts a new one; the old connection is closed first. */
+    private void beginAttempt(ReconnectKind kind, String cause) {
+        long now = ticker.nanos();
+        Attempt old = attempt;
+        if (old != null) {
+            old.timeout.cancel();
+            old.phase = Phase.DONE;
+            retire(old);
+            if (state == CONNECTED) {
+                markDown(now);
+            }
+        }
+        epoch++;
+        Attempt a = new Attempt(this, key, epoch, kind);
+        attempt = a;
+        currentHandle = a.handle;
+        storm.reset();
+        sockets = 0;
+        transition(state == STOPPED ? CONNECTING : RECONNECTING, cause);
+        BlockingCall hung = outstanding.stream().filter(c -> now >= c.deadlineNanos).findFirst().orElse(null);
+        if (hung != null) {
+            fail(a, hung.what + " of epoch " + hung.epoch + " still has not returned after "
+                    + seconds(now - hung.deadlineNanos) + " s past its bound; not opening a second connection");
+        } else if (outstanding.isEmpty()) {
+            open(a);
+        } else {
+            a.timeout = scheduler.schedule(policy.closeTimeout(), () -> run(() -> {
+                if (a == attempt && a.phase == Phase.WAITING_FOR_CLOSE) {
+                    fail(a, "close of the previous connection did not finish within "
+                            + policy.closeTimeout().toSeconds() + " s");
+                }
+            }));
+        }
+    }
+
+    private void open(Attempt a) {
+        a.phase = Phase.OPENING;
+        BlockingCall call = new BlockingCall("open", a.epoch, ticker.nanos() + policy.openTimeout().toNanos());
+        outstanding.add(call);
+        a.timeout = scheduler.schedule(policy.openTimeout(), () -> run(() -> {
+            if (a == attempt && a.phase == Phase.OPENING) {
+                fail(a, a.openReturned
+                        ? "opened, but not connected within " + policy.openTimeout().toSeconds() + " s"
+                        : "open did not return within " + policy.openTimeout().toSeconds() + " s");
+            }
+        }));
+        onBlocking(() -> {
+            GatewayConnection c;
+            try {
+                c = transport.open(a.view);
+            } catch (Throwable t) {
+                run(() -> {
+                    finished(call);
+                    if (a == attempt && a.phase == Phase.OPENING && !a.retired) {
+                        fail(a, "open failed: " + describe(t));
+                    }
+                });
+                return;
+            }
+            run(() -> {
+                finished(call);
+                a.connection = c;
+                a.openReturned = true;
+                if (a != attempt || a.retired || a.phase != Phase.OPENING) {
+                    retire(a);
+                } else if (a.connectedSignal || !a.hookable) {
+                    succeed(a);
+                }
+            });
+        });
+    }
+
+    private void succeed(Attempt a) {
+        a.phase = Phase.LIVE;
+        a.timeout.cancel();
+        failures = 0;
+        networkDown = false;
+        lastAliveNanos = ticker.nanos();
+        backUp(a.resumed, a.resumed ? "connected (resumed)" : "connected");
+        scheduleTick(policy.checkInterval());
+    }
+
+    /** The transport is up again after an attempt or a library heal: outage report, downtime, state. */
+    private void backUp(boolean resumed, String cause) {
+        long now = ticker.nanos();
+        if (downSinceNanos >= 0) {
+            Duration gap = Duration.ofNanos(now - downSinceNanos);
+            effects.add(() -> listener.onDowntime(key, gap));
+            if (!resumed && gap.compareTo(policy.outageReportAfter()) > 0) {
+                OutageEvent o = new OutageEvent(key.workspace(), key.platform(), downSince, clock.instant(), gap);
+                lastOutage = o;
+                logLater(true, "outage: down from {} to {} ({} s) on a fresh session; events may have been lost",
+                        o.downFrom(), o.upAt(), gap.toSeconds());
+                effects.add(() -> listener.onOutage(o));
+            }
+        }
+        downSinceNanos = -1;
+        downSince = null;
+        flap.up(now);
+        transition(CONNECTED, cause);
+    }
+
+    private void markDown(long now) {
+        if (downSinceNanos < 0) {
+            downSinceNanos = now;
+            downSince = clock.instant();
+        }
+        flap.down(now);
+    }
+
+    /** The one failure path of an attempt: count it, close its connection, then back off or give up. */
+    private void fail(Attempt a, String cause) {
+        if (a != attempt || a.phase == Phase.DONE) {
+            return;
+        }
+        a.phase = Phase.DONE;
+        a.timeout.cancel();
+        retire(a);
+        failures++;
+        lastError = cause;
+        if (failures >= policy.maxReconnectAttempts()) {
+            gaveUp = true;
+            tickTimer.cancel();
+            String reason = key + ": " + failures + " consecutive failed connection attempts, the last: " + cause;
+            transition(STOPPED, "gave up: " + cause);
+            logLater(true, "giving up after {} consecutive failed attempts (last: {}); exiting with code {}",
+                    failures, cause, ExitCodes.RECONNECTS_EXHAUSTED);
+            effects.add(() -> listener.onGiveUp(key, reason));
+            effects.add(() -> exit.exit(ExitCodes.RECONNECTS_EXHAUSTED, reason));
+            return;
+        }
+        Duration delay = Backoff.delay(failures, policy.backoffBase(), policy.backoffCap(), jitter.getAsDouble());
+        transition(BACKING_OFF, cause + "; attempt " + failures + " of " + policy.maxReconnectAttempts()
+                + " failed, next in " + delay.toMillis() + " ms");
+        backoffTimer = scheduler.schedule(delay, this::onBackoffElapsed);
+    }
+
+    private void onBackoffElapsed() {
+        boolean probe = call(() -> state == BACKING_OFF);
+        if (probe) {
+            transport.networkUp().whenComplete((up, err) -> run(() -> {
+                if (state != BACKING_OFF) {
+                    return;
+                }
+                if (err != null || !Boolean.TRUE.equals(up)) {
+                    if (!networkDown) {
+                        logLater(false, "network down: postponing the next attempt, checking every {} s",
+                                policy.fastCheckInterval().toSeconds());
+                    }
+                    networkDown = true;
+                    backoffTimer = scheduler.schedule(policy.fastCheckInterval(), this::onBackoffElapsed);
+                    return;
+                }
+                networkDown = false;
+                beginAttempt(null, "retry after backoff");
+            }));
+        }
+    }
+
+    private void fatal(Attempt a, String cause) {
+        a.phase = Phase.DONE;
+        a.timeout.cancel();
+        backoffTimer.cancel();
+        tickTimer.cancel();
+        tickTimer = Cancellable.NONE;
+        retire(a);
+        lastError = cause;
+        logLater(true, "fatal: {}; not reconnecting until an operator intervenes", cause);
+        transition(FAILED, cause);
+    }
+
+    /** Revokes an attempt's handle and closes its connection exactly once (bounded, off this thread). */
+    private void retire(Attempt a) {
+        a.retired = true;
+        a.handle.revoke();
+        if (currentHandle == a.handle) {
+            currentHandle = null;
+        }
+        if (a.closeIssued || !a.openReturned) {
+            return;
+        }
+        a.closeIssued = true;
+        GatewayConnection c = a.connection;
+        BlockingCall call = new BlockingCall("close", a.epoch, ticker.nanos() + policy.closeTimeout().toNanos());
+        outstanding.add(call);
+        onBlocking(() -> {
+            try {
+                transport.close(c, a.view);
+            } catch (Throwable t) {
+                log.warn("{} epoch {}: close failed: {}", key, a.epoch, describe(t));
+            }
+            run(() -> finished(call));
+        });
+    }
+
+    private void finished(BlockingCall call) {
+        outstanding.remove(call);
+        if (!outstanding.isEmpty()) {
+            return;
+        }
+        if (attempt != null && attempt.phase == Phase.WAITING_FOR_CLOSE) {
+            attempt.timeout.cancel();
+            open(attempt);
+        }
+        if (state == STOPPED) {
+            stopped.complete(null);
+        }
+    }
+
+    private void onBlocking(Runnable task) {
+        effects.add(() -> {
+            try {
+                blocking.execute(task);
+            } catch (RuntimeException e) {
+                log.error("{}: cannot run a blocking call: {}", key, e.toString());
+            }
+        });
+    }
+
+    private void scheduleTick(Duration period) {
+        if (period.equals(tickPeriod) && !tickTimer.equals(Cancellable.NONE)) {
+            return;
+        }
+        tickTimer.cancel();
+        tickPeriod = period;
+        tickTimer = scheduler.schedule(period, this::tick);
+    }
+
+    private void transition(ConnectionState to, String cause) {
+        ConnectionState from = state;
+        Transitions.check(key, epoch, from, to);
+        state = to;
+        stateSince = clock.instant();
+        long e = epoch;
+        logLater(false, "{} -> {} ({})", from, to, cause);
+        effects.add(() -> listener.onTransition(key, e, from, to, cause));
+    }
+
+    private void logLater(boolean error, String format, Object... args) {
+        long e = epoch;
+        effects.add(() -> LogContext.run(key.workspace(), key.platform(), e, () -> {
+            String f = key + " epoch " + e + ": " + format;
+            if (error) {
+                log.error(f, args);
+            } else {
+                log.info(f, args);
+            }
+        }));
+    }
+
+    private void run(Runnable body) {
+        call(() -> {
+            body.run();
+            return null;
+        });
+    }
+
+    private <T> T call(java.util.function.Supplier<T> body) {
+        lock.lock();
+        T result;
+        try {
+            result = body.get();
+            snapshot = buildSnapshot();
+        } finally {
+            lock.unlock();
+        }
+        effects.drain();
+        return result;
+    }
+
+    private Snapshot buildSnapshot() {
+        Attempt a = attempt;
+        long hungDeadline = outstanding.stream().mapToLong(BlockingCall::deadlineNanos).min().orElse(Long.MAX_VALUE);
+        ConnectionStatus st = new ConnectionStatus(key.workspace(), key.platform(), state, epoch, stateSince,
+                reconnects.getOrDefault(ReconnectKind.FORCED, 0L), reconnects.getOrDefault(ReconnectKind.LIBRARY, 0L),
+                reconnects.getOrDefault(ReconnectKind.FLAP, 0L), reconnects.getOrDefault(ReconnectKind.STORM, 0L),
+                reconnects.getOrDefault(ReconnectKind.MANUAL, 0L), lastOutage,
+                state == CONNECTED && a != null && !a.hookable ? Math.max(sockets, 1) : sockets,
+                serverConnections, lastError, failures, networkDown, null, a == null || a.hookable, downSince,
+                superseded, staleDetections);
+        GatewayConnection live = a != null && a.phase == Phase.LIVE ? a.connection : null;
+        Snapshot s = new Snapshot(st, live, hungDeadline);
+        String reason = s.withholdReason(ticker.nanos());
+        return reason == null ? s : new Snapshot(st.withHeartbeatWithheldBecause(reason), live, hungDeadline);
+    }
+
+    private static long seconds(long nanos) {
+        return Duration.ofNanos(nanos).toSeconds();
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    /** Immutable view for lock-free readers. */
+    private record Snapshot(ConnectionStatus status, GatewayConnection live, long hungDeadlineNanos) {
+
+        String withholdReason(long now) {
+            if (now >= hungDeadlineNanos) {
+                return "an open or close call is hung";
+            }
+            if (status.networkDown()) {
+                return null;
+            }
+            // A stale connection withholds once a probe found the network up, which is also when the host
+            // starts replacing it: from then on it is RECONNECTING or BACKING_OFF until it is healthy again.
+            return switch (status.state()) {
+                case RECONNECTING -> "reconnecting";
+                case BACKING_OFF -> "backing off after a failed attempt";
+                case CONNECTING, CONNECTED, DISCONNECTED, FAILED, STOPPED -> null;
+            };
+        }
+    }
+}

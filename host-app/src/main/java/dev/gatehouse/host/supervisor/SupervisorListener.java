@@ -1,0 +1,36 @@
+package dev.gatehouse.host.supervisor;
+
+import dev.gatehouse.host.status.ConnectionState;
+import dev.gatehouse.host.status.OutageEvent;
+import dev.gatehouse.host.status.ReconnectKind;
+
+/**
+ * Observes supervisors. Called outside the supervisor's lock, in the order the events happened, for
+ * one supervisor at a time; implementations must be quick and must not throw.
+ */
+public interface SupervisorListener {
+
+    /** A state change. */
+    default void onTransition(ConnectionKey key, long epoch, ConnectionState from, ConnectionState to, String cause) {
+    }
+
+    /** A reconnect of the given kind began (host kinds) or completed (library). */
+    default void onReconnect(ConnectionKey key, ReconnectKind kind) {
+    }
+
+    /** A connection came back on a fresh session after a long outage. */
+    default void onOutage(OutageEvent outage) {
+    }
+
+    /** A connection was found stale. */
+    default void onStale(ConnectionKey key, boolean networkUp) {
+    }
+
+    /** Time spent disconnected, added when a disconnection ends. */
+    default void onDowntime(ConnectionKey key, java.time.Duration down) {
+    }
+
+    /** The host decided to end the process because this connection exhausted its attempts. */
+    default void onGiveUp(ConnectionKey key, String reason) {
+    }
+}
