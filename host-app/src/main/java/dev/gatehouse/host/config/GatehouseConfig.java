@@ -1,0 +1,67 @@
+package dev.gatehouse.host.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole configuration, validated. Relative paths are already resolved against the configuration
+ * file's folder. {@link #toString()} never shows a secret.
+ *
+ * @param source where it was read from (for messages), e.g. {@code /etc/gatehouse/gatehouse.yaml}
+ * @param pluginsDir the plugins folder
+ * @param heartbeatFile the watchdog heartbeat file, if configured
+ * @param heartbeatInterval how often the heartbeat file is written at most
+ * @param health the connection-health policy
+ * @param admin the admin HTTP API settings
+ * @param workspaces every workspace's platform entries, in file order
+ * @param secrets every secret value found, for redaction; never printed
+ */
+public record GatehouseConfig(
+        String source,
+        Path pluginsDir,
+        Optional<Path> heartbeatFile,
+        Duration heartbeatInterval,
+        HealthPolicy health,
+        AdminSettings admin,
+        Map<String, List<PlatformSettings>> workspaces,
+        Set<String> secrets) {
+
+    /**
+     * The admin HTTP API settings.
+     *
+     * @param enabled whether the API listens
+     * @param host the address to bind
+     * @param port the port (0 picks a free one)
+     * @param token the bearer token required by every request, if set
+     */
+    public record AdminSettings(boolean enabled, String host, int port, Optional<String> token) {
+        @Override
+        public String toString() {
+            return "AdminSettings[enabled=" + enabled + ", listen=" + host + ":" + port + ", token="
+                    + (token.isPresent() ? "set" : "none") + "]";
+        }
+    }
+
+    /** @return every platform entry of every workspace */
+    public List<PlatformSettings> allPlatforms() {
+        List<PlatformSettings> out = new ArrayList<>();
+        workspaces.values().forEach(out::addAll);
+        return out;
+    }
+
+    /** @return a copy with another health policy (embedding and tests) */
+    public GatehouseConfig withHealth(HealthPolicy policy) {
+        return new GatehouseConfig(source, pluginsDir, heartbeatFile, heartbeatInterval, policy, admin, workspaces, secrets);
+    }
+
+    @Override
+    public String toString() {
+        return "GatehouseConfig[" + source + ", plugins=" + pluginsDir + ", heartbeat=" + heartbeatFile.orElse(null)
+                + ", health=" + health + ", admin=" + admin + ", workspaces=" + allPlatforms() + "]";
+    }
+}

@@ -1,0 +1,138 @@
+package dev.gatehouse.host.connections;
+
+import dev.gatehouse.api.GatewayConnection;
+import dev.gatehouse.api.InboundSink;
+import dev.gatehouse.host.config.PlatformSettings;
+import dev.gatehouse.host.events.EventDispatcher;
+import dev.gatehouse.host.exec.HostExecutors;
+import dev.gatehouse.host.logging.LogContext;
+import dev.gatehouse.host.network.NetworkProbe;
+import dev.gatehouse.host.plugins.PluginRuntime;
+import dev.gatehouse.host.plugins.PluginRuntime.GatewayBinding;
+import dev.gatehouse.host.supervisor.AttemptHandle;
+import dev.gatehouse.host.supervisor.ConnectionKey;
+import dev.gatehouse.host.supervisor.Transport;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A supervisor's {@link dev.gatehouse.host.supervisor.Transport} over a plugin's gateway: builds each
+ * attempt's context (settings, health handle, inbound sink, host-owned executors), calls the plugin
+ * with its class loader as context class loader and the connection's MDC, and releases the attempt's
+ * executors after its close.
+ */
+public final class PluginTransport implements Transport {
+
+    private static final Logger log = LoggerFactory.getLogger(PluginTransport.class);
+
+    private final ConnectionKey key;
+    private final Supplier<GatewayBinding> binding;
+    private final EventDispatcher dispatcher;
+    private final NetworkProbe probe;
+    private final Supplier<Duration> closeTimeout;
+    private volatile PlatformSettings settings;
+    /** What each attempt borrowed, by epoch, until its close. */
+    private final Map<Long, Borrowed> borrowed = new ConcurrentHashMap<>();
+
+    private record Borrowed(GatewayBinding binding, HostExecutors executors) {
+    }
+
+    public PluginTransport(ConnectionKey key, PlatformSettings settings, Supplier<GatewayBinding> binding,
+            EventDispatcher dispatcher, NetworkProbe probe, Supplier<Duration> closeTimeout) {
+        this.key = key;
+        this.settings = settings;
+        this.binding = binding;
+        this.dispatcher = dispatcher;
+        this.probe = probe;
+        this.closeTimeout = closeTimeout;
+    }
+
+    /** New settings, used from the next attempt on. */
+    public void settings(PlatformSettings s) {
+        this.settings = s;
+    }
+
+    public PlatformSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public GatewayConnection open(AttemptHandle attempt) throws Exception {
+        GatewayBinding b = binding.get();
+        if (b == null) {
+            throw new IllegalStateException("no loaded plugin serves platform '" + key.platform() + "'");
+        }
+        HostExecutors ex = new HostExecutors(key.platform() + "-" + key.workspace() + "-" + attempt.epoch(), b.loader(),
+                key.workspace(), key.platform(), attempt.epoch());
+        borrowed.put(attempt.epoch(), new Borrowed(b, ex));
+        InboundSink sink = event -> {
+            if (!attempt.isCurrent()) {
+                return CompletableFuture.failedFuture(new IllegalStateException(key + " epoch " + attempt.epoch()
+                        + " was superseded; not taking its events"));
+            }
+            attempt.health().markAlive();
+            return dispatcher.deliver(key.workspace(), key.platform(), event);
+        };
+        HostGatewayContext ctx = new HostGatewayContext(key.workspace(), key.platform(), attempt.epoch(),
+                settings.toGatewaySettings(), attempt.health(), sink, ex, closeTimeout.get());
+        try (LogContext ignored = LogContext.of(key.workspace(), key.platform(), attempt.epoch())) {
+            return PluginRuntime.withLoader(b.loader(), () -> b.gateway().open(ctx));
+        } catch (Exception | LinkageError e) {
+            release(attempt.epoch());
+            throw e instanceof Exception ex2 ? ex2 : new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close(GatewayConnection connection, AttemptHandle attempt) {
+        Borrowed br = borrowed.get(attempt.epoch());
+        try (LogContext ignored = LogContext.of(key.workspace(), key.platform(), attempt.epoch())) {
+            if (connection != null && br != null) {
+                PluginRuntime.withLoader(br.binding().loader(), () -> {
+                    connection.close();
+                    return null;
+                });
+            }
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("{} epoch {}: the plugin's close threw {}", key, attempt.epoch(), e.toString());
+        } finally {
+            release(attempt.epoch());
+        }
+    }
+
+    private void release(long epoch) {
+        Borrowed br = borrowed.remove(epoch);
+        if (br != null) {
+            br.executors().shutdown(Duration.ofSeconds(5));
+        }
+    }
+
+    @Override
+    public CompletionStage<Boolean> networkUp() {
+        GatewayBinding b = binding.get();
+        if (b == null) {
+            return CompletableFuture.completedFuture(true);
+        }
+        URI uri;
+        try {
+            uri = PluginRuntime.withLoader(b.loader(), () -> b.gateway().probeUri(settings.toGatewaySettings()));
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("{}: the plugin cannot name its probe URL ({}); assuming the network is up", key, e.toString());
+            return CompletableFuture.completedFuture(true);
+        }
+        return probe.isUp(uri);
+    }
+
+    /** The class loader of the plugin currently serving this connection, or the host's. */
+    public ClassLoader loader() {
+        GatewayBinding b = binding.get();
+        return b == null ? getClass().getClassLoader() : b.loader();
+    }
+}

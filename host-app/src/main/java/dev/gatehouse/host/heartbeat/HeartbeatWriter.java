@@ -1,0 +1,134 @@
+package dev.gatehouse.host.heartbeat;
+
+import dev.gatehouse.host.time.Scheduler;
+import dev.gatehouse.host.time.Ticker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the watchdog heartbeat file — epoch milliseconds and a newline — atomically (temporary file
+ * in the same folder, then rename), at most once per interval, on the supervisor thread. The write is
+ * withheld while any connection asks for it (stale with the network up, reconnecting, or a plugin
+ * call hung), so an external watchdog restarts a process that cannot heal itself. A failed write is
+ * logged and retried at the next interval; the file then simply ages.
+ *
+ * <p>The same check drives {@code /livez} and systemd's watchdog: {@link #isLive()}.
+ */
+public final class HeartbeatWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(HeartbeatWriter.class);
+
+    private final Path file;
+    private final Duration interval;
+    private final Scheduler scheduler;
+    private final Ticker ticker;
+    private final Clock clock;
+    private final Supplier<List<String>> withholdReasons;
+    /** Written on the scheduler thread, read by any. */
+    private volatile long lastPulseNanos;
+    private volatile HeartbeatStatus status;
+    private volatile boolean running;
+    private volatile boolean errorLogged;
+
+    /**
+     * @param file the heartbeat file, or {@code null} to only track liveness
+     * @param withholdReasons every current reason to withhold; empty means healthy
+     */
+    public HeartbeatWriter(Path file, Duration interval, Scheduler scheduler, Ticker ticker, Clock clock,
+            Supplier<List<String>> withholdReasons) {
+        this.file = file;
+        this.interval = interval;
+        this.scheduler = scheduler;
+        this.ticker = ticker;
+        this.clock = clock;
+        this.withholdReasons = withholdReasons;
+        this.status = new HeartbeatStatus(file == null ? null : file.toString(), null, false, List.of(), null);
+    }
+
+    public void start() {
+        running = true;
+        lastPulseNanos = ticker.nanos();
+        scheduler.execute(this::beat);
+    }
+
+    public void stop() {
+        running = false;
+    }
+
+    private void beat() {
+        if (!running) {
+            return;
+        }
+        lastPulseNanos = ticker.nanos();
+        List<String> reasons = withholdReasons.get();
+        HeartbeatStatus s = status;
+        if (!reasons.isEmpty()) {
+            if (!s.withheld()) {
+                log.warn("heartbeat withheld: {}", String.join("; ", reasons));
+            }
+            status = new HeartbeatStatus(s.file(), s.lastWrite(), true, List.copyOf(reasons), s.lastError());
+        } else if (file == null) {
+            status = new HeartbeatStatus(null, s.lastWrite(), false, List.of(), null);
+        } else {
+            Instant now = clock.instant();
+            try {
+                write(now);
+                if (s.lastError() != null || s.withheld()) {
+                    log.info("heartbeat written to {} again", file);
+                }
+                errorLogged = false;
+                status = new HeartbeatStatus(s.file(), now, false, List.of(), null);
+            } catch (IOException | RuntimeException e) {
+                String err = e.getClass().getSimpleName() + ": " + e.getMessage();
+                if (!errorLogged) {
+                    log.error("heartbeat write to {} failed ({}); retrying every {} s, the file ages meanwhile", file, err,
+                            interval.toSeconds());
+                    errorLogged = true;
+                }
+                status = new HeartbeatStatus(s.file(), s.lastWrite(), false, List.of(), err);
+            }
+        }
+        scheduler.schedule(interval, this::beat);
+    }
+
+    private void write(Instant now) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, (now.toEpochMilli() + "\n").getBytes(StandardCharsets.US_ASCII));
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The supervisor thread made progress recently and nothing asks to withhold the heartbeat. */
+    public boolean isLive() {
+        return isProgressing() && withholdReasons.get().isEmpty();
+    }
+
+    /** The supervisor thread ran the heartbeat within three intervals. */
+    public boolean isProgressing() {
+        return running && ticker.nanos() - lastPulseNanos <= 3 * interval.toNanos();
+    }
+
+    public HeartbeatStatus status() {
+        return status;
+    }
+}

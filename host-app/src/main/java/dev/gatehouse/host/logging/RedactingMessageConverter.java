@@ -1,0 +1,13 @@
+package dev.gatehouse.host.logging;
+
+import ch.qos.logback.classic.pattern.MessageConverter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+
+/** {@code %msg} with secrets masked (see {@link Secrets}). */
+public final class RedactingMessageConverter extends MessageConverter {
+
+    @Override
+    public String convert(ILoggingEvent event) {
+        return Secrets.redact(super.convert(event));
+    }
+}

@@ -1,0 +1,167 @@
+package dev.gatehouse.host.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+
+/**
+ * The server side of the test plugin's loopback protocol (see the test-gateway-plugin module), on
+ * 127.0.0.1 with an ephemeral port. Also answers the host's HTTP network probe.
+ */
+public final class LoopbackServer implements AutoCloseable {
+
+    /** One accepted plugin connection. */
+    public final class Conn {
+        public final String workspace;
+        public final long epoch;
+        public final String plugin;
+        public final List<String> received = new CopyOnWriteArrayList<>();
+        private final Socket socket;
+        private final Writer out;
+        public volatile boolean closed;
+
+        Conn(Socket socket, String workspace, long epoch, String plugin) throws IOException {
+            this.socket = socket;
+            this.workspace = workspace;
+            this.epoch = epoch;
+            this.plugin = plugin;
+            this.out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.UTF_8);
+        }
+
+        public synchronized void send(String line) {
+            try {
+                out.write(line + "\n");
+                out.flush();
+            } catch (IOException e) {
+                throw new IllegalStateException("loopback server cannot send to " + workspace + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Drops the socket without a word. */
+        public void drop() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
+
+        public long count(String prefix) {
+            return received.stream().filter(l -> l.startsWith(prefix)).count();
+        }
+    }
+
+    private final ServerSocket server;
+    private final Thread acceptor;
+    public volatile boolean autoConnect = true;
+    public final List<Conn> connections = new CopyOnWriteArrayList<>();
+    private final Map<String, Integer> live = new ConcurrentHashMap<>();
+    private final Map<String, Integer> maxLive = new ConcurrentHashMap<>();
+
+    public LoopbackServer() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        acceptor = new Thread(this::acceptLoop, "test-loopback-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                Thread t = new Thread(() -> serve(s), "test-loopback-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        Conn c = null;
+        try (s; BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
+            String first = in.readLine();
+            if (first == null) {
+                return;
+            }
+            if (first.startsWith("GET ")) {
+                OutputStream o = s.getOutputStream();
+                o.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                o.flush();
+                return;
+            }
+            String[] p = first.split(" ");
+            c = new Conn(s, p[1], Long.parseLong(p[2]), p[3]);
+            live.merge(c.workspace, 1, Integer::sum);
+            maxLive.merge(c.workspace, live.get(c.workspace), Math::max);
+            connections.add(c);
+            if (autoConnect) {
+                c.send("CONNECTED");
+            }
+            String line;
+            while ((line = in.readLine()) != null) {
+                c.received.add(line);
+            }
+        } catch (IOException e) {
+            // connection reset
+        } finally {
+            if (c != null) {
+                c.closed = true;
+                live.merge(c.workspace, -1, Integer::sum);
+            }
+        }
+    }
+
+    /** Waits for the newest connection of a workspace with at least the given epoch. */
+    public Conn await(String workspace, long minEpoch) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> latest(workspace) != null
+                && latest(workspace).epoch >= minEpoch);
+        return latest(workspace);
+    }
+
+    public Conn latest(String workspace) {
+        Conn found = null;
+        for (Conn c : connections) {
+            if (c.workspace.equals(workspace)) {
+                found = c;
+            }
+        }
+        return found;
+    }
+
+    public long connectionsOf(String workspace) {
+        return connections.stream().filter(c -> c.workspace.equals(workspace)).count();
+    }
+
+    public int live(String workspace) {
+        return live.getOrDefault(workspace, 0);
+    }
+
+    public int maxLive(String workspace) {
+        return maxLive.getOrDefault(workspace, 0);
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        connections.forEach(Conn::drop);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.gatehouse.testplugin;
+
+import dev.gatehouse.api.GatewayConnection;
+import dev.gatehouse.api.GatewayContext;
+import dev.gatehouse.api.GatewayException;
+import dev.gatehouse.api.MessageEvent;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One loopback connection. The client sends {@code HELLO <workspace> <epoch> <plugin>}; the server
+ * then sends lines: {@code CONNECTED}, {@code RESUMED}, {@code DISCONNECTED <cause>},
+ * {@code FATAL <cause>}, {@code ALIVE}, {@code UNHOOKABLE}, {@code EVENT <id> <channel> <text>}
+ * (answered with {@code ACK <id>} once the host handled it) and {@code HANG_CLOSE} (the next close
+ * blocks for a minute). Outbound operations are sent as lines ({@code POST <channel> <text>}, …).
+ * End of stream means "disconnected".
+ */
+final class LoopbackConnection implements GatewayConnection {
+
+    private static final Logger log = LoggerFactory.getLogger(LoopbackConnection.class);
+
+    private final GatewayContext ctx;
+    private final Socket socket;
+    private final Writer out;
+    private final AtomicInteger ids = new AtomicInteger();
+    private volatile boolean hangOnClose;
+
+    private LoopbackConnection(GatewayContext ctx, Socket socket) throws IOException {
+        this.ctx = ctx;
+        this.socket = socket;
+        this.out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.UTF_8);
+    }
+
+    static LoopbackConnection open(GatewayContext ctx, String pluginId) throws IOException {
+        int port = ctx.settings().integer("port", 0);
+        if (ctx.settings().has("credential")) {
+            // A careless plugin logging its secret: the host must mask it in the log output.
+            log.info("connecting with credential {}", ctx.settings().string("credential"));
+        }
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        LoopbackConnection c = new LoopbackConnection(ctx, s);
+        c.send("HELLO " + ctx.workspace() + " " + ctx.epoch() + " " + pluginId);
+        Thread reader = ctx.executors().threadFactory("reader").newThread(c::readLoop);
+        reader.start();
+        return c;
+    }
+
+    private void readLoop() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                handle(line);
+            }
+        } catch (IOException e) {
+            // closed by us or reset by the server
+        }
+        ctx.health().reportOpenSockets(0);
+        ctx.health().markDisconnected("loopback socket closed");
+    }
+
+    private void handle(String line) {
+        String[] p = line.split(" ", 4);
+        switch (p[0]) {
+            case "CONNECTED" -> {
+                ctx.health().reportOpenSockets(1);
+                ctx.health().markConnected(false);
+            }
+            case "RESUMED" -> ctx.health().markConnected(true);
+            case "DISCONNECTED" -> ctx.health().markDisconnected(line.length() > 13 ? line.substring(13) : "disconnected");
+            case "FATAL" -> ctx.health().markFatal(line.length() > 6 ? line.substring(6) : "fatal");
+            case "ALIVE" -> ctx.health().markAlive();
+            case "UNHOOKABLE" -> ctx.health().markTransportNotHookable("the loopback server said so");
+            case "HANG_CLOSE" -> hangOnClose = true;
+            case "EVENT" -> {
+                String id = p[1];
+                MessageEvent e = new MessageEvent(id, p[2], "msg-" + id, null, "U1", p.length > 3 ? p[3] : "", false, false);
+                ctx.inbound().deliver(e).whenComplete((v, err) -> {
+                    if (err == null) {
+                        send("ACK " + id);
+                    }
+                });
+            }
+            default -> log.warn("loopback: unknown line from server: {}", line);
+        }
+    }
+
+    private synchronized void send(String line) {
+        try {
+            out.write(line + "\n");
+            out.flush();
+        } catch (IOException e) {
+            throw new GatewayException("loopback: cannot send (" + e.getMessage() + ")", true, e);
+        }
+    }
+
+    @Override
+    public String post(String channelId, String text) {
+        String id = "m" + ids.incrementAndGet();
+        send("POST " + channelId + " " + id + " " + text);
+        return id;
+    }
+
+    @Override
+    public String reply(String channelId, String threadId, String text) {
+        String id = "m" + ids.incrementAndGet();
+        send("REPLY " + channelId + " " + threadId + " " + id + " " + text);
+        return id;
+    }
+
+    @Override
+    public void edit(String channelId, String messageId, String text) {
+        send("EDIT " + channelId + " " + messageId + " " + text);
+    }
+
+    @Override
+    public void delete(String channelId, String messageId) {
+        send("DELETE " + channelId + " " + messageId);
+    }
+
+    @Override
+    public void react(String channelId, String messageId, String emoji) {
+        send("REACT " + channelId + " " + messageId + " " + emoji);
+    }
+
+    @Override
+    public void close() {
+        if (hangOnClose) {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.debug("loopback close: {}", e.toString());
+        }
+    }
+}
