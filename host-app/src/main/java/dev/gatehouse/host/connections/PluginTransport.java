@@ -83,7 +83,7 @@ public final class PluginTransport implements Transport {
         HostGatewayContext ctx = new HostGatewayContext(key.workspace(), key.platform(), attempt.epoch(),
                 settings.toGatewaySettings(), attempt.health(), sink, ex, closeTimeout.get());
         try (LogContext ignored = LogContext.of(key.workspace(), key.platform(), attempt.epoch())) {
-            return PluginRuntime.withLoader(b.loader(), () -> b.gateway().open(ctx));
+            return PluginRuntime.callWithLoader(b.loader(), () -> b.gateway().open(ctx));
         } catch (Exception | LinkageError e) {
             release(attempt.epoch());
             throw e instanceof Exception ex2 ? ex2 : new IllegalStateException(e);

@@ -11,7 +11,7 @@ public interface ProcessExit {
      * Ends the process (or records that it should end).
      *
      * @param code one of {@link ExitCodes}
-     * @param reason why, already logged at ERROR by the caller
+     * @param reason why, or {@code null} for a command-line tool ending normally
      */
     void exit(int code, String reason);
 }

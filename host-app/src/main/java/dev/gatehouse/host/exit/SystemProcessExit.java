@@ -18,10 +18,12 @@ public final class SystemProcessExit implements ProcessExit {
         if (!requested.compareAndSet(false, true)) {
             return;
         }
-        if (code != ExitCodes.OK) {
-            log.error("exiting with code {}: {}", code, reason);
-        } else {
-            log.info("exiting: {}", reason);
+        if (reason != null) {
+            if (code != ExitCodes.OK) {
+                log.error("exiting with code {}: {}", code, reason);
+            } else {
+                log.info("exiting: {}", reason);
+            }
         }
         Thread t = new Thread(() -> System.exit(code), "gatehouse-exit");
         t.setDaemon(false);

@@ -77,7 +77,7 @@ public final class PluginRuntime implements AutoCloseable {
             try {
                 valid.add(PluginJar.inspect(jar));
             } catch (PluginJar.InvalidJarException e) {
-                reject(jar.getFileName().toString(), null, jar, e.getMessage());
+                reject(e.id() == null ? jar.getFileName().toString() : e.id(), e.version(), jar, e.problem());
             }
         }
         // One jar per id: the highest version wins; the rest are reported.
@@ -223,15 +223,22 @@ public final class PluginRuntime implements AutoCloseable {
 
     /** Runs plugin code with the plugin's class loader as the thread's context class loader. */
     public static <T> T withLoader(ClassLoader loader, Callable<T> body) {
+        try {
+            return callWithLoader(loader, body);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** As {@link #withLoader}, passing checked exceptions through. */
+    public static <T> T callWithLoader(ClassLoader loader, Callable<T> body) throws Exception {
         Thread t = Thread.currentThread();
         ClassLoader old = t.getContextClassLoader();
         t.setContextClassLoader(loader);
         try {
             return body.call();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         } finally {
             t.setContextClassLoader(old);
         }

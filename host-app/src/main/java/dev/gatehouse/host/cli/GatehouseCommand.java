@@ -1,0 +1,25 @@
+package dev.gatehouse.host.cli;
+
+import dev.gatehouse.host.Version;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/** The root command. */
+@Command(name = "gatehouse", mixinStandardHelpOptions = true, versionProvider = GatehouseCommand.VersionInfo.class,
+        description = "Keeps chat-bot gateway connections alive: loads gateway plugins, supervises one connection per "
+                + "workspace and platform, and exits only by its own policy.",
+        subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success, including SIGTERM/Ctrl-C after an orderly shutdown", "2:invalid command line",
+            "70:the host could not start", "75:a connection failed health.maxReconnectAttempts times in a row (restart me)",
+            "78:the configuration is invalid"})
+public final class GatehouseCommand {
+
+    /** Prints the host and plugin-API versions. */
+    static final class VersionInfo implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"gatehouse " + Version.HOST + " (plugin API " + Version.API + ")"};
+        }
+    }
+}
