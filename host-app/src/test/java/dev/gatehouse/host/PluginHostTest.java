@@ -241,6 +241,19 @@ class PluginHostTest {
     }
 
     @Test
+    void linesFromPluginThreadsCarryTheConnectionInTheirMdc() throws Exception {
+        Files.copy(PluginJars.testPlugin(), plugins.resolve("loopback.jar"));
+        try (LogCapture logs = new LogCapture()) {
+            start(ONE);
+            LoopbackServer.Conn c = server.await("acme", 1);
+            c.send("BOGUS line");
+            await().until(() -> logs.text().contains("unknown line from server"));
+            assertThat(logs.text()).contains("[gh-loopback-acme-1-reader-1] dev.gatehouse.testplugin.LoopbackConnection "
+                    + "[loopback/acme#1] - loopback: unknown line from server: BOGUS line");
+        }
+    }
+
+    @Test
     void closeReleasesEverySocketAndPluginThread() throws Exception {
         Files.copy(PluginJars.testPlugin(), plugins.resolve("loopback.jar"));
         start(ONE);

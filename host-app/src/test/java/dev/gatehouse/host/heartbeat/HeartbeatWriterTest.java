@@ -1,0 +1,93 @@
+package dev.gatehouse.host.heartbeat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.host.testing.FakeTime;
+import dev.gatehouse.host.testing.LogCapture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HeartbeatWriterTest {
+
+    private final FakeTime time = new FakeTime();
+    private final List<String> reasons = new ArrayList<>();
+    @TempDir
+    Path dir;
+
+    private HeartbeatWriter writer(Path file) {
+        HeartbeatWriter w = new HeartbeatWriter(file, Duration.ofSeconds(10), time, time, time.clock(), () -> List.copyOf(reasons));
+        w.start();
+        time.runDue();
+        return w;
+    }
+
+    private long content(Path file) throws Exception {
+        return Long.parseLong(Files.readString(file).trim());
+    }
+
+    @Test
+    void writesEpochMillisAtMostOncePerInterval() throws Exception {
+        Path file = dir.resolve("run/gatehouse.alive");
+        HeartbeatWriter w = writer(file);
+        assertThat(Files.readString(file)).isEqualTo(time.instant().toEpochMilli() + "\n");
+        long first = content(file);
+        time.advance(Duration.ofSeconds(9));
+        assertThat(content(file)).isEqualTo(first);
+        time.advance(Duration.ofSeconds(1));
+        assertThat(content(file)).isEqualTo(first + 10_000);
+        assertThat(w.status().lastWrite()).isEqualTo(time.instant());
+        try (var files = Files.list(file.getParent())) {
+            assertThat(files).as("no temporary file left behind").containsExactly(file);
+        }
+    }
+
+    @Test
+    void aWithholdingConnectionStopsTheWritesUntilItRecovers() throws Exception {
+        Path file = dir.resolve("alive");
+        HeartbeatWriter w = writer(file);
+        long before = content(file);
+        reasons.add("slack/acme: reconnecting");
+        time.advance(Duration.ofMinutes(5));
+        assertThat(content(file)).isEqualTo(before);
+        assertThat(w.status().withheld()).isTrue();
+        assertThat(w.status().withheldBecause()).containsExactly("slack/acme: reconnecting");
+        assertThat(w.isLive()).isFalse();
+        reasons.clear();
+        time.advance(Duration.ofSeconds(10));
+        assertThat(content(file)).isEqualTo(time.instant().toEpochMilli());
+        assertThat(w.isLive()).isTrue();
+    }
+
+    @Test
+    void aFailedWriteIsLoggedOnceRetriedAndTheFileAges() throws Exception {
+        Path blocker = Files.writeString(dir.resolve("not-a-dir"), "x");
+        Path file = blocker.resolve("alive");
+        try (LogCapture logs = new LogCapture()) {
+            HeartbeatWriter w = writer(file);
+            time.advance(Duration.ofSeconds(30));
+            assertThat(w.status().lastError()).isNotNull();
+            assertThat(w.status().lastWrite()).isNull();
+            assertThat(logs.text()).containsOnlyOnce("heartbeat write to " + file + " failed");
+            Files.delete(blocker);
+            time.advance(Duration.ofSeconds(10));
+            assertThat(content(file)).as("retried after the interval").isEqualTo(time.instant().toEpochMilli());
+            assertThat(w.status().lastError()).isNull();
+            assertThat(logs.text()).contains("heartbeat written to " + file + " again");
+        }
+    }
+
+    @Test
+    void aStalledSupervisorThreadIsNotLive() {
+        HeartbeatWriter w = writer(null);
+        assertThat(w.isLive()).isTrue();
+        HeartbeatWriter stuck = new HeartbeatWriter(null, Duration.ofSeconds(10), (d, t) -> () -> { }, time, time.clock(), List::of);
+        stuck.start();
+        time.advance(Duration.ofSeconds(31));
+        assertThat(stuck.isLive()).as("nothing ran on the scheduler for 3 intervals").isFalse();
+    }
+}
