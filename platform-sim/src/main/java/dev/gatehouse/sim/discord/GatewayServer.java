@@ -1,0 +1,188 @@
+package dev.gatehouse.sim.discord;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TCP side of the fake gateway: a {@link ServerSocket} on 127.0.0.1, an accept thread, and one
+ * daemon thread per connection. Listening can be stopped and restarted on the same port, so that
+ * connection attempts in between are truly refused.
+ */
+final class GatewayServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    private static final int BACKLOG = 1024;
+    private static final long JOIN_BUDGET_MILLIS = 5_000;
+
+    private final SimContext context;
+    private final InetAddress loopback = InetAddress.getLoopbackAddress();
+    private final int port;
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+
+    private final Object listenLock = new Object();
+    private ServerSocket serverSocket; // guarded by listenLock; null while not listening
+    private Thread acceptThread;        // guarded by listenLock
+    private boolean closed;            // guarded by listenLock
+
+    private volatile AcceptMode acceptMode = AcceptMode.NORMAL;
+
+    GatewayServer(SimContext context) throws IOException {
+        this.context = context;
+        synchronized (listenLock) {
+            listen(0);
+            this.port = serverSocket.getLocalPort();
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    void acceptMode(AcceptMode mode) {
+        acceptMode = mode;
+    }
+
+    AcceptMode acceptMode() {
+        return acceptMode;
+    }
+
+    boolean isListening() {
+        synchronized (listenLock) {
+            return serverSocket != null;
+        }
+    }
+
+    /** Closes the listening socket: new connections are refused; open ones are left alone. */
+    void stopListening() {
+        if (closeListener()) {
+            LOG.info("discord-sim gateway: stopped listening on port {}", port);
+        }
+    }
+
+    /** Closes the listening socket and waits for the accept thread; false if it was not listening. */
+    private boolean closeListener() {
+        Thread stopped;
+        synchronized (listenLock) {
+            if (serverSocket == null) {
+                return false;
+            }
+            closeQuietly(serverSocket);
+            serverSocket = null;
+            stopped = acceptThread;
+            acceptThread = null;
+        }
+        join(stopped, JOIN_BUDGET_MILLIS);
+        return true;
+    }
+
+    /** Binds the same port again and accepts connections. */
+    void startListening() throws IOException {
+        synchronized (listenLock) {
+            if (closed) {
+                throw new IllegalStateException("the simulator is closed");
+            }
+            if (serverSocket == null) {
+                listen(port);
+                LOG.info("discord-sim gateway: listening again on port {}", port);
+            }
+        }
+    }
+
+    private void listen(int wantedPort) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true); // re-binding while old connections linger in TIME_WAIT
+        try {
+            socket.bind(new InetSocketAddress(loopback, wantedPort), BACKLOG);
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw new IOException("cannot bind 127.0.0.1:" + wantedPort, e);
+        }
+        serverSocket = socket;
+        acceptThread = newThread(() -> acceptLoop(socket), "sim-discord-gateway-accept");
+        acceptThread.start();
+    }
+
+    private void acceptLoop(ServerSocket listening) {
+        while (!listening.isClosed()) {
+            Socket socket;
+            try {
+                socket = listening.accept();
+            } catch (IOException e) {
+                if (!listening.isClosed()) {
+                    LOG.warn("discord-sim gateway: accept failed", e);
+                }
+                continue;
+            }
+            onAccepted(socket);
+        }
+    }
+
+    private void onAccepted(Socket socket) {
+        long id = connectionIds.incrementAndGet();
+        GatewayConnection connection = new GatewayConnection(id, socket, context, acceptMode);
+        context.globalStats().accepted();
+        context.addConnection(connection);
+        Thread thread = newThread(connection, "sim-discord-conn-" + id);
+        thread.start();
+    }
+
+    private Thread newThread(Runnable task, String name) {
+        Thread thread = new Thread(() -> {
+            try {
+                task.run();
+            } finally {
+                threads.remove(Thread.currentThread());
+            }
+        }, name);
+        thread.setDaemon(true);
+        threads.add(thread);
+        return thread;
+    }
+
+    /** Stops listening, drops every connection and waits (bounded) for all server threads to end. */
+    @Override
+    public void close() {
+        synchronized (listenLock) {
+            closed = true;
+        }
+        closeListener();
+        context.connections().forEach(GatewayConnection::terminate);
+        long deadline = System.currentTimeMillis() + JOIN_BUDGET_MILLIS;
+        for (Thread thread : Set.copyOf(threads)) {
+            if (thread != Thread.currentThread()) {
+                join(thread, Math.max(1, deadline - System.currentTimeMillis()));
+            }
+        }
+        if (!threads.isEmpty()) {
+            LOG.warn("discord-sim gateway: {} threads still running after close", threads.size());
+        }
+    }
+
+    private static void join(Thread thread, long millis) {
+        if (thread == null) {
+            return;
+        }
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(ServerSocket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("discord-sim gateway: closing the listener failed ({})", e.toString());
+        }
+    }
+}
