@@ -1,27 +1,30 @@
 package dev.gatehouse.host;
 
-import dev.gatehouse.api.GatewaySettingsException;
 import dev.gatehouse.host.config.ConfigException;
 import dev.gatehouse.host.config.ConfigLoader;
 import dev.gatehouse.host.config.GatehouseConfig;
 import dev.gatehouse.host.config.PlatformSettings;
-import dev.gatehouse.host.connections.PluginTransport;
+import dev.gatehouse.host.connections.ConnectionRegistry;
 import dev.gatehouse.host.events.EventDispatcher;
 import dev.gatehouse.host.exec.DaemonThreads;
 import dev.gatehouse.host.exit.ProcessExit;
 import dev.gatehouse.host.exit.SystemProcessExit;
 import dev.gatehouse.host.heartbeat.HeartbeatWriter;
 import dev.gatehouse.host.logging.Secrets;
+import dev.gatehouse.host.metrics.HostMetrics;
 import dev.gatehouse.host.network.HttpNetworkProbe;
 import dev.gatehouse.host.network.NetworkProbe;
 import dev.gatehouse.host.outbound.OutboundRouter;
 import dev.gatehouse.host.plugins.PluginRuntime;
-import dev.gatehouse.host.plugins.PluginRuntime.GatewayBinding;
 import dev.gatehouse.host.plugins.PluginStatus;
+import dev.gatehouse.host.reload.ConfigApplier;
+import dev.gatehouse.host.reload.PluginReloader;
+import dev.gatehouse.host.reload.ReloadResult;
 import dev.gatehouse.host.status.ConnectionState;
 import dev.gatehouse.host.status.ConnectionStatus;
 import dev.gatehouse.host.status.HostStatus;
 import dev.gatehouse.host.status.OutageEvent;
+import dev.gatehouse.host.status.ReconnectKind;
 import dev.gatehouse.host.supervisor.ConnectionKey;
 import dev.gatehouse.host.supervisor.Supervisor;
 import dev.gatehouse.host.supervisor.Supervisor.ReconnectResult;
@@ -34,14 +37,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +55,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedding API: a Gatehouse host built from a configuration. It loads the gateway plugins,
  * supervises one connection per enabled (workspace, platform), hands inbound events to the registered
- * handlers exactly once, sends outbound messages, writes the watchdog heartbeat and reports status.
+ * handlers exactly once, sends outbound messages, writes the watchdog heartbeat, reports status and
+ * metrics, and applies configuration and plugin changes while running.
  *
  * <pre>{@code
  * try (GatewayHost host = GatewayHost.builder().configFile(Path.of("gatehouse.yaml"))
@@ -67,7 +70,7 @@ public final class GatewayHost implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayHost.class);
 
-    private final GatehouseConfig config;
+    private volatile GatehouseConfig config;
     private final ProcessExit exit;
     private final Ticker ticker;
     private final Clock clock;
@@ -76,6 +79,7 @@ public final class GatewayHost implements AutoCloseable {
     private final List<Consumer<OutageEvent>> outageListeners = new CopyOnWriteArrayList<>();
     private final List<SupervisorListener> listeners = new CopyOnWriteArrayList<>();
     private final List<InboundHandler> initialHandlers;
+    private final boolean watchFiles;
 
     private ScheduledThreadPoolExecutor supervisorThread;
     private ExecutorService blocking;
@@ -86,9 +90,10 @@ public final class GatewayHost implements AutoCloseable {
     private OutboundRouter router;
     private PluginRuntime plugins;
     private HeartbeatWriter heartbeat;
-    private NetworkProbe probe;
-    /** By key, in configuration order. Written during start, read afterwards. */
-    private final Map<ConnectionKey, Supervisor> supervisors = new LinkedHashMap<>();
+    private HostMetrics metrics;
+    private ConnectionRegistry connections;
+    private PluginReloader reloader;
+    private ConfigApplier configApplier;
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private volatile boolean started;
     private volatile boolean closed;
@@ -100,6 +105,7 @@ public final class GatewayHost implements AutoCloseable {
         this.clock = b.clock;
         this.jitter = b.jitter;
         this.probeOverride = b.probe;
+        this.watchFiles = b.watchFiles;
         this.initialHandlers = List.copyOf(b.handlers);
         this.outageListeners.addAll(b.outageListeners);
         this.listeners.addAll(b.listeners);
@@ -115,78 +121,65 @@ public final class GatewayHost implements AutoCloseable {
             return;
         }
         started = true;
-        Secrets.register(config.secrets());
+        GatehouseConfig c = config;
+        Secrets.register(c.secrets());
         supervisorThread = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory("gatehouse-supervisor"));
         supervisorThread.setRemoveOnCancelPolicy(true);
         scheduler = new ExecutorScheduler(supervisorThread);
-        blocking = java.util.concurrent.Executors.newCachedThreadPool(DaemonThreads.factory("gatehouse-blocking"));
-        handlers = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), DaemonThreads.factory("gatehouse-handler"));
-        outboundPool = java.util.concurrent.Executors.newCachedThreadPool(DaemonThreads.factory("gatehouse-outbound"));
-        probe = probeOverride != null ? probeOverride
-                : new HttpNetworkProbe(blocking, config.health().probeTimeout(), ticker, Duration.ofSeconds(2));
-        dispatcher = new EventDispatcher(handlers, ticker, Duration.ofMinutes(10), 200_000);
+        blocking = Executors.newCachedThreadPool(DaemonThreads.factory("gatehouse-blocking"));
+        handlers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+                DaemonThreads.factory("gatehouse-handler"));
+        outboundPool = Executors.newCachedThreadPool(DaemonThreads.factory("gatehouse-outbound"));
+        NetworkProbe probe = probeOverride != null ? probeOverride
+                : new HttpNetworkProbe(blocking, c.health().probeTimeout(), ticker, Duration.ofSeconds(2));
+        plugins = new PluginRuntime(c.pluginsDir(), Version.API, c.health().closeTimeout());
+        metrics = new HostMetrics(() -> heartbeat != null && heartbeat.status().withheld(), () -> reloader != null
+                && reloader.restartRecommended());
+        dispatcher = new EventDispatcher(handlers, ticker, Duration.ofMinutes(10), 200_000,
+                (ws, platform) -> metrics.event(new ConnectionKey(ws, platform), HostMetrics.Direction.INBOUND));
         initialHandlers.forEach(dispatcher::addHandler);
-        router = new OutboundRouter(outboundPool, scheduler, 1000, Duration.ofSeconds(60));
-        plugins = new PluginRuntime(config.pluginsDir(), Version.API, config.health().closeTimeout());
-        if (Files.isDirectory(config.pluginsDir())) {
+        router = new OutboundRouter(outboundPool, scheduler, 1000, Duration.ofSeconds(60),
+                key -> metrics.event(key, HostMetrics.Direction.OUTBOUND));
+        listeners.add(0, metrics);
+        connections = new ConnectionRegistry(new ConnectionRegistry.Deps(scheduler, blocking, ticker, clock, jitter, exit,
+                new FanOut(), dispatcher, probe, router, plugins), c.health());
+        if (Files.isDirectory(c.pluginsDir())) {
             plugins.loadAll();
         } else {
-            problem("plugins.dir: folder " + config.pluginsDir() + " does not exist; create it and put the gateway plugin jars in it");
+            problem("plugins.dir: folder " + c.pluginsDir() + " does not exist; create it and put the gateway plugin jars in it");
         }
-        SupervisorListener fanOut = new FanOut();
-        for (PlatformSettings ps : config.allPlatforms()) {
-            ConnectionKey key = new ConnectionKey(ps.workspace(), ps.platform());
-            Optional<GatewayBinding> binding = plugins.gateway(ps.platform());
-            if (binding.isEmpty()) {
-                problem(ps.path() + ": no loaded plugin serves platform '" + ps.platform() + "' (loaded: "
-                        + plugins.statuses().stream().flatMap(p -> p.platforms().stream()).toList()
-                        + "); install its plugin jar in " + config.pluginsDir() + "; the other workspaces run");
-                continue;
-            }
-            if (!validate(binding.get(), ps)) {
-                continue;
-            }
-            PluginTransport transport = new PluginTransport(key, ps, () -> plugins.gateway(ps.platform()).orElse(null),
-                    dispatcher, probe, () -> config.health().closeTimeout());
-            Supervisor sup = new Supervisor(key, transport, config.health(), scheduler, blocking, ticker, clock, jitter,
-                    exit, fanOut);
-            supervisors.put(key, sup);
-            router.register(key, sup::liveConnection, transport::loader);
-            if (ps.enabled()) {
-                sup.start();
-            } else {
-                log.info("{}: disabled in the configuration", key);
-            }
+        for (PlatformSettings ps : c.allPlatforms()) {
+            add(ps);
         }
-        heartbeat = new HeartbeatWriter(config.heartbeatFile().orElse(null), config.heartbeatInterval(), scheduler, ticker,
-                clock, this::heartbeatWithholdReasons);
+        reloader = new PluginReloader(c.pluginsDir(), plugins, connections, router, metrics,
+                c.health().closeTimeout().plus(c.health().openTimeout()), c.leakCheckTimeout(), c.pluginQuietPeriod(),
+                this::platformsAdded, dispatcher::inFlight, ticker);
+        configApplier = new ConfigApplier(this::applyConfig);
+        heartbeat = new HeartbeatWriter(c.heartbeatFile().orElse(null), c.heartbeatInterval(), scheduler, ticker, clock,
+                this::heartbeatWithholdReasons);
         heartbeat.start();
-        log.info("gatehouse host {} started: {} connection(s), plugins {}", Version.HOST, supervisors.size(),
+        if (watchFiles) {
+            reloader.watch(scheduler);
+            configApplier.watch(Path.of(c.source()), scheduler, new ConfigLoader());
+        }
+        log.info("gatehouse host {} started: {} connection(s), plugins {}", Version.HOST, connections.all().size(),
                 plugins.statuses().stream().map(p -> p.id() + "=" + p.state()).toList());
     }
 
-    private boolean validate(GatewayBinding b, PlatformSettings ps) {
-        try {
-            PluginRuntime.withLoader(b.loader(), () -> {
-                b.gateway().validate(ps.toGatewaySettings());
-                List<String> secretValues = new ArrayList<>();
-                for (String k : b.gateway().secretKeys()) {
-                    Object v = ps.values().get(k);
-                    if (v != null) {
-                        secretValues.add(v.toString());
-                    }
-                }
-                Secrets.register(secretValues);
-                return null;
-            });
-            return true;
-        } catch (GatewaySettingsException e) {
-            problem(e.getMessage());
-        } catch (RuntimeException | LinkageError e) {
-            problem(ps.path() + ": the " + ps.platform() + " plugin failed to check these settings: " + e);
+    private void add(PlatformSettings ps) {
+        connections.add(ps).ifPresentOrElse(this::problem,
+                () -> connections.get(new ConnectionKey(ps.workspace(), ps.platform()))
+                        .ifPresent(e -> metrics.register(e.supervisor())));
+    }
+
+    /** A plugin installed while running serves these platforms: open the configured connections waiting for it. */
+    private synchronized void platformsAdded(List<String> platforms) {
+        for (PlatformSettings ps : config.allPlatforms()) {
+            if (platforms.contains(ps.platform()) && connections.get(new ConnectionKey(ps.workspace(), ps.platform())).isEmpty()) {
+                problems.removeIf(p -> p.startsWith(ps.path() + ":"));
+                add(ps);
+            }
         }
-        return false;
     }
 
     private void problem(String p) {
@@ -196,13 +189,31 @@ public final class GatewayHost implements AutoCloseable {
 
     private List<String> heartbeatWithholdReasons() {
         List<String> reasons = new ArrayList<>();
-        for (Supervisor s : supervisors.values()) {
-            String r = s.heartbeatWithheldBecause();
+        for (ConnectionRegistry.Entry e : connections.all()) {
+            String r = e.supervisor().heartbeatWithheldBecause();
             if (r != null) {
-                reasons.add(s.key() + ": " + r);
+                reasons.add(e.key() + ": " + r);
             }
         }
         return reasons;
+    }
+
+    /**
+     * Applies a new configuration as a diff: connections added, removed, enabled, disabled or given new
+     * settings restart; a new health policy applies to every supervisor; unaffected connections keep
+     * their epoch. Sections that need a restart (plugins folder, heartbeat, admin) are reported.
+     *
+     * @return what changed, one line per change
+     */
+    public synchronized List<String> applyConfig(GatehouseConfig next) {
+        requireStarted();
+        Secrets.register(next.secrets());
+        List<String> changes = ConfigApplier.diff(config, next, connections, this::add, this::problem);
+        config = next;
+        if (!changes.isEmpty()) {
+            log.info("configuration reloaded: {}", String.join("; ", changes));
+        }
+        return changes;
     }
 
     /** Registers a handler for inbound events (may be called before or after start). */
@@ -226,16 +237,46 @@ public final class GatewayHost implements AutoCloseable {
     /** Asks for a reconnect; single-flight with the host's own reconnects. */
     public CompletionStage<ReconnectResult> reconnect(String workspace, String platform) {
         requireStarted();
-        Supervisor s = supervisors.get(new ConnectionKey(workspace, platform));
-        return s == null ? CompletableFuture.completedFuture(ReconnectResult.NOT_RUNNING) : s.reconnect();
+        return connections.get(new ConnectionKey(workspace, platform)).map(e -> e.supervisor().reconnect())
+                .orElse(CompletableFuture.completedFuture(ReconnectResult.NOT_RUNNING));
     }
 
-    /** A consistent-enough snapshot of everything; never blocks on a supervisor. */
+    /** Starts a configured connection; {@code false} if it is not configured. */
+    public boolean enable(String workspace, String platform) {
+        requireStarted();
+        return connections.enable(new ConnectionKey(workspace, platform));
+    }
+
+    /** Stops a connection but keeps it configured; completes once it is closed. */
+    public CompletionStage<Boolean> disable(String workspace, String platform) {
+        requireStarted();
+        return connections.disable(new ConnectionKey(workspace, platform), "disabled by operator");
+    }
+
+    /** Reloads a plugin from its jar (the same file, or a newer one dropped meanwhile). */
+    public CompletionStage<ReloadResult> reloadPlugin(String pluginId) {
+        requireStarted();
+        return reloader.reload(pluginId);
+    }
+
+    /** Installs a plugin jar (new, or a new version of a loaded one); {@code force} allows downgrades. */
+    public CompletionStage<ReloadResult> installPlugin(Path jar, boolean force) {
+        requireStarted();
+        return reloader.install(jar, force);
+    }
+
+    /** A snapshot of everything; never blocks on a supervisor. */
     public HostStatus status() {
         List<ConnectionStatus> conns = new ArrayList<>();
-        supervisors.values().forEach(s -> conns.add(s.status()));
-        List<PluginStatus> ps = plugins == null ? List.of() : plugins.statuses();
-        return new HostStatus(conns, ps, heartbeat == null ? null : heartbeat.status(), List.copyOf(problems));
+        if (connections != null) {
+            connections.all().forEach(e -> conns.add(e.supervisor().status()));
+        }
+        List<PluginStatus> ps = plugins == null ? List.of() : reloader == null ? plugins.statuses() : reloader.statuses();
+        List<String> all = new ArrayList<>(problems);
+        if (configApplier != null) {
+            configApplier.lastError().ifPresent(all::add);
+        }
+        return new HostStatus(conns, ps, heartbeat == null ? null : heartbeat.status(), List.copyOf(all));
     }
 
     /** The supervisor loop makes progress and nothing withholds the heartbeat (what {@code /livez} reports). */
@@ -243,14 +284,33 @@ public final class GatewayHost implements AutoCloseable {
         return heartbeat != null && heartbeat.isLive();
     }
 
-    /** Every enabled connection is connected (what {@code /readyz} reports). */
+    /** The enabled connections that are not connected; empty means ready (what {@code /readyz} reports). */
+    public List<ConnectionStatus> notReady() {
+        if (!started || connections == null) {
+            return List.of();
+        }
+        return connections.all().stream().filter(e -> connections.isEnabled(e.key())).map(e -> e.supervisor().status())
+                .filter(s -> s.state() != ConnectionState.CONNECTED).toList();
+    }
+
+    /** Every enabled connection is connected. */
     public boolean isReady() {
-        return started && supervisors.values().stream().map(Supervisor::status)
-                .allMatch(s -> s.state() == ConnectionState.CONNECTED || s.state() == ConnectionState.STOPPED);
+        return started && !closed && notReady().isEmpty();
+    }
+
+    /** The Prometheus text exposition of the host's metrics. */
+    public String scrapeMetrics() {
+        return metrics == null ? "" : metrics.scrape();
     }
 
     public GatehouseConfig config() {
         return config;
+    }
+
+    /** The connection supervisors, for embedding applications that observe them directly. */
+    public Optional<Supervisor> supervisor(String workspace, String platform) {
+        return connections == null ? Optional.empty()
+                : connections.get(new ConnectionKey(workspace, platform)).map(ConnectionRegistry.Entry::supervisor);
     }
 
     private void requireStarted() {
@@ -268,10 +328,10 @@ public final class GatewayHost implements AutoCloseable {
         }
         closed = true;
         heartbeat.stop();
-        List<CompletableFuture<Void>> stops = new ArrayList<>();
-        supervisors.values().forEach(s -> stops.add(s.stop("host shutting down").toCompletableFuture()));
+        reloader.close();
+        configApplier.close();
         try {
-            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+            connections.stopAll("host shutting down").toCompletableFuture()
                     .get(config.health().closeTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.warn("not every connection closed within {} s; exiting anyway", config.health().closeTimeout().toSeconds());
@@ -283,6 +343,7 @@ public final class GatewayHost implements AutoCloseable {
         blocking.shutdownNow();
         handlers.shutdown();
         outboundPool.shutdownNow();
+        metrics.close();
         log.info("gatehouse host stopped");
     }
 
@@ -297,7 +358,7 @@ public final class GatewayHost implements AutoCloseable {
         }
 
         @Override
-        public void onReconnect(ConnectionKey key, dev.gatehouse.host.status.ReconnectKind kind) {
+        public void onReconnect(ConnectionKey key, ReconnectKind kind) {
             listeners.forEach(l -> l.onReconnect(key, kind));
         }
 
@@ -337,6 +398,7 @@ public final class GatewayHost implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
         private NetworkProbe probe;
+        private boolean watchFiles;
         private final List<InboundHandler> handlers = new ArrayList<>();
         private final List<Consumer<OutageEvent>> outageListeners = new ArrayList<>();
         private final List<SupervisorListener> listeners = new ArrayList<>();
@@ -387,6 +449,15 @@ public final class GatewayHost implements AutoCloseable {
         /** Replaces the backoff jitter source (values in [0, 1]). */
         public Builder jitter(DoubleSupplier j) {
             this.jitter = j;
+            return this;
+        }
+
+        /**
+         * Watches the configuration file and the plugins folder and applies changes while running (the
+         * {@code run} command turns this on; embedding applications decide).
+         */
+        public Builder watchFiles(boolean on) {
+            this.watchFiles = on;
             return this;
         }
 

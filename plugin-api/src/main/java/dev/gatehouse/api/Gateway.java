@@ -44,6 +44,19 @@ public interface Gateway extends ExtensionPoint {
     }
 
     /**
+     * Whether the platform itself redelivers events that were not acknowledged while no connection was
+     * open (Slack retries unacknowledged Events API envelopes). When it does, a fresh session after a
+     * short, deliberate gap — a plugin swap — loses nothing, and the host does not report the gap as
+     * an outage; when it does not (Discord after a new IDENTIFY), the host reports such a gap. The
+     * default is {@code false}.
+     *
+     * @return {@code true} if unacknowledged events are redelivered on the next connection
+     */
+    default boolean redeliversUnacknowledgedEvents() {
+        return false;
+    }
+
+    /**
      * The URL the host fetches with an HTTP GET to decide whether this platform is reachable at all.
      * When it is not, a long disconnection is blamed on the network and no reconnect attempt is counted.
      * Any HTTP status counts as reachable; a DNS failure, refused connection or timeout does not.

@@ -101,8 +101,10 @@ public final class ConfigLoader {
                 return null;
             }
             known("", root, TOP);
-            JsonNode plugins = section(root, "plugins", Set.of("dir"));
+            JsonNode plugins = section(root, "plugins", Set.of("dir", "quietPeriod", "leakCheckTimeout"));
             Path pluginsDir = base.resolve(text(plugins, "plugins.dir").orElse("plugins")).normalize();
+            Duration quiet = positive(plugins, "plugins.quietPeriod", Duration.ofSeconds(2));
+            Duration leakTimeout = positive(plugins, "plugins.leakCheckTimeout", Duration.ofSeconds(90));
             JsonNode hb = section(root, "heartbeat", Set.of("file", "interval"));
             Optional<Path> hbFile = text(hb, "heartbeat.file").map(f -> base.resolve(f).normalize());
             Duration hbInterval = duration(hb, "heartbeat.interval", Duration.ofSeconds(10));
@@ -111,7 +113,8 @@ public final class ConfigLoader {
                     "outageReportAfter", "probeTimeout", "flapDetection", "stormGuard")));
             GatehouseConfig.AdminSettings admin = admin(section(root, "admin", Set.of("enabled", "listen", "token")));
             Map<String, List<PlatformSettings>> workspaces = workspaces(root.get("workspaces"));
-            return new GatehouseConfig(source, pluginsDir, hbFile, hbInterval, health, admin, workspaces, Set.copyOf(secrets));
+            return new GatehouseConfig(source, pluginsDir, quiet, leakTimeout, hbFile, hbInterval, health, admin, workspaces,
+                    Set.copyOf(secrets));
         }
 
         HealthPolicy health(JsonNode h) {

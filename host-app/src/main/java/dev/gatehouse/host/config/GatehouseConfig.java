@@ -14,6 +14,8 @@ import java.util.Set;
  *
  * @param source where it was read from (for messages), e.g. {@code /etc/gatehouse/gatehouse.yaml}
  * @param pluginsDir the plugins folder
+ * @param pluginQuietPeriod how long a dropped jar must stay unchanged before it is considered complete
+ * @param leakCheckTimeout how long an unloaded plugin's class loader may stay reachable before a leak is suspected
  * @param heartbeatFile the watchdog heartbeat file, if configured
  * @param heartbeatInterval how often the heartbeat file is written at most
  * @param health the connection-health policy
@@ -24,6 +26,8 @@ import java.util.Set;
 public record GatehouseConfig(
         String source,
         Path pluginsDir,
+        Duration pluginQuietPeriod,
+        Duration leakCheckTimeout,
         Optional<Path> heartbeatFile,
         Duration heartbeatInterval,
         HealthPolicy health,
@@ -56,7 +60,8 @@ public record GatehouseConfig(
 
     /** @return a copy with another health policy (embedding and tests) */
     public GatehouseConfig withHealth(HealthPolicy policy) {
-        return new GatehouseConfig(source, pluginsDir, heartbeatFile, heartbeatInterval, policy, admin, workspaces, secrets);
+        return new GatehouseConfig(source, pluginsDir, pluginQuietPeriod, leakCheckTimeout, heartbeatFile, heartbeatInterval,
+                policy, admin, workspaces, secrets);
     }
 
     @Override

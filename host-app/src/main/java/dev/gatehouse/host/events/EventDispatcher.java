@@ -34,6 +34,9 @@ public final class EventDispatcher {
     /** Guarded by this. Insertion-ordered, so the oldest entries expire first. */
     private final LinkedHashMap<String, Seen> seen = new LinkedHashMap<>();
     private final AtomicLong delivered = new AtomicLong();
+    private final java.util.function.BiConsumer<String, String> onHandled;
+    /** Events taken but not finished, by workspace and platform. */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong duplicates = new AtomicLong();
     private volatile boolean closed;
 
@@ -41,6 +44,13 @@ public final class EventDispatcher {
     }
 
     public EventDispatcher(Executor pool, Ticker ticker, Duration window, int maxRemembered) {
+        this(pool, ticker, window, maxRemembered, (ws, p) -> { });
+    }
+
+    /** As above, calling {@code onHandled(workspace, platform)} after each event's handlers ran. */
+    public EventDispatcher(Executor pool, Ticker ticker, Duration window, int maxRemembered,
+            java.util.function.BiConsumer<String, String> onHandled) {
+        this.onHandled = onHandled;
         this.lanes = new SerialLanes(pool);
         this.ticker = ticker;
         this.windowNanos = window.toNanos();
@@ -74,6 +84,9 @@ public final class EventDispatcher {
             seen.put(key, new Seen(now, done));
         }
         delivered.incrementAndGet();
+        java.util.concurrent.atomic.AtomicInteger pending = inFlight.computeIfAbsent(workspace + '\u0000' + platform,
+                k -> new java.util.concurrent.atomic.AtomicInteger());
+        pending.incrementAndGet();
         lanes.submit(workspace + '\u0000' + platform + '\u0000' + event.channelId(), () -> {
             try (LogContext ignored = LogContext.of(workspace, platform, -1)) {
                 for (InboundHandler h : handlers) {
@@ -84,7 +97,12 @@ public final class EventDispatcher {
                     }
                 }
             } finally {
-                done.complete(null);
+                pending.decrementAndGet();
+                try {
+                    onHandled.accept(workspace, platform);
+                } finally {
+                    done.complete(null);
+                }
             }
         });
         return done;
@@ -99,6 +117,12 @@ public final class EventDispatcher {
                 break;
             }
         }
+    }
+
+    /** Events of one connection taken and not yet finished by the handlers. */
+    public int inFlight(String workspace, String platform) {
+        java.util.concurrent.atomic.AtomicInteger n = inFlight.get(workspace + '\u0000' + platform);
+        return n == null ? 0 : n.get();
     }
 
     /** Events handed to handlers (duplicates excluded). */

@@ -48,7 +48,16 @@ public final class OutboundRouter {
     private record Pending(Outbound op, CompletableFuture<String> result) {
     }
 
+    private final java.util.function.Consumer<ConnectionKey> onSent;
+
     public OutboundRouter(Executor pool, Scheduler scheduler, int capacity, Duration holdTimeout) {
+        this(pool, scheduler, capacity, holdTimeout, k -> { });
+    }
+
+    /** As above, calling {@code onSent} after each operation the platform accepted. */
+    public OutboundRouter(Executor pool, Scheduler scheduler, int capacity, Duration holdTimeout,
+            java.util.function.Consumer<ConnectionKey> onSent) {
+        this.onSent = onSent;
         this.lanes = new SerialLanes(pool);
         this.scheduler = scheduler;
         this.capacity = capacity;
@@ -135,6 +144,7 @@ public final class OutboundRouter {
         lanes.submit(r.key + "\u0000" + p.op().channelId(), () -> {
             try {
                 String id = PluginRuntime.withLoader(r.loader.get(), () -> perform(c, p.op()));
+                onSent.accept(r.key);
                 p.result.complete(id);
             } catch (RuntimeException | LinkageError e) {
                 p.result.completeExceptionally(e);

@@ -199,6 +199,72 @@ public final class PluginRuntime implements AutoCloseable {
         return loaded.values().stream().flatMap(l -> l.gateways().stream()).filter(g -> g.platform().equals(platform)).findFirst();
     }
 
+    /** The jar a started plugin was loaded from. */
+    public synchronized Optional<PluginJar> loadedJar(String id) {
+        Loaded l = loaded.get(id);
+        return l == null ? Optional.empty() : Optional.of(l.jar());
+    }
+
+    /** The started plugin loaded from this file, if any. */
+    public synchronized Optional<String> pluginAt(Path jar) {
+        return loaded.entrySet().stream().filter(e -> e.getValue().jar().path().equals(jar)).map(Map.Entry::getKey).findFirst();
+    }
+
+    /** The ids of the started plugins. */
+    public synchronized List<String> pluginIds() {
+        return List.copyOf(loaded.keySet());
+    }
+
+    /** The platforms a started plugin serves. */
+    public synchronized List<String> platformsOf(String id) {
+        Loaded l = loaded.get(id);
+        return l == null ? List.of() : l.gateways().stream().map(GatewayBinding::platform).toList();
+    }
+
+    /** Whether every gateway of a started plugin says its platform redelivers unacknowledged events. */
+    public synchronized boolean redeliversUnacknowledgedEvents(String id) {
+        Loaded l = loaded.get(id);
+        if (l == null || l.gateways().isEmpty()) {
+            return false;
+        }
+        return l.gateways().stream().allMatch(g -> {
+            try {
+                return withLoader(g.loader(), g.gateway()::redeliversUnacknowledgedEvents);
+            } catch (RuntimeException | LinkageError e) {
+                return false;
+            }
+        });
+    }
+
+    /** The class loader of a started plugin. */
+    public synchronized Optional<ClassLoader> loaderOf(String id) {
+        Loaded l = loaded.get(id);
+        return l == null || l.gateways().isEmpty() ? Optional.empty() : Optional.of(l.gateways().get(0).loader());
+    }
+
+    /** Whether a jar's {@code Plugin-Requires} accepts this host's API version; a missing one does. */
+    public boolean requiresSatisfied(PluginJar jar) {
+        String r = jar.requires();
+        if (r == null || r.isBlank() || r.trim().equals("*")) {
+            return true;
+        }
+        try {
+            return manager.getVersionManager().checkVersionConstraint(apiVersion, r);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Forgets earlier rejections of this jar file (it is being tried again). */
+    public synchronized void forgetRejection(Path jar) {
+        rejected.removeIf(s -> jar.getFileName().toString().equals(s.jar()));
+    }
+
+    /** The platforms the started plugins serve. */
+    public synchronized List<String> platforms() {
+        return loaded.values().stream().flatMap(l -> l.gateways().stream()).map(GatewayBinding::platform).toList();
+    }
+
     /** Every plugin loaded or rejected. */
     public synchronized List<PluginStatus> statuses() {
         List<PluginStatus> out = new ArrayList<>();

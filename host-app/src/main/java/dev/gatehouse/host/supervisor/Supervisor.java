@@ -105,6 +105,10 @@ public final class Supervisor {
     /** Open and close calls that have not returned: what, and when their bound expires (ticker nanos). */
     private final List<BlockingCall> outstanding = new ArrayList<>();
     private CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
+    private long stoppedAtNanos = -1;
+    private Instant stoppedAt;
+    /** Report the next fresh (not resumed) session as an outage whatever the gap: set by a plugin swap. */
+    private boolean reportNextFreshSession;
 
     private record BlockingCall(String what, long epoch, long deadlineNanos) { }
 
@@ -154,9 +158,30 @@ public final class Supervisor {
 
     /** Starts supervising: opens the first connection and begins ticking. */
     public void start() {
+        start(false, false);
+    }
+
+    /**
+     * Starts again after a deliberate stop (a plugin swap). The time since the stop counts as
+     * downtime; if {@code reportFreshSession}, coming back on a fresh session is reported as an outage
+     * whatever the gap, because the platform does not redeliver what was sent meanwhile.
+     */
+    public void startAfterSwap(boolean reportFreshSession) {
+        start(true, reportFreshSession);
+    }
+
+    private void start(boolean continueDowntime, boolean reportFreshSession) {
         run(() -> {
             if (state != STOPPED) {
                 return;
+            }
+            reportNextFreshSession = reportFreshSession;
+            if (continueDowntime && stoppedAtNanos >= 0 && downSinceNanos < 0) {
+                downSinceNanos = stoppedAtNanos;
+                downSince = stoppedAt;
+            } else if (!continueDowntime) {
+                downSinceNanos = -1;
+                downSince = null;
             }
             gaveUp = false;
             failures = 0;
@@ -182,6 +207,8 @@ public final class Supervisor {
             if (state != STOPPED) {
                 transition(STOPPED, cause);
             }
+            stoppedAtNanos = ticker.nanos();
+            stoppedAt = clock.instant();
             CompletableFuture<Void> s = stopped;
             s.whenComplete((v, e) -> done.complete(null));
             if (outstanding.isEmpty()) {
@@ -455,7 +482,7 @@ public final class Supervisor {
         if (downSinceNanos >= 0) {
             Duration gap = Duration.ofNanos(now - downSinceNanos);
             effects.add(() -> listener.onDowntime(key, gap));
-            if (!resumed && gap.compareTo(policy.outageReportAfter()) > 0) {
+            if (!resumed && (gap.compareTo(policy.outageReportAfter()) > 0 || reportNextFreshSession)) {
                 OutageEvent o = new OutageEvent(key.workspace(), key.platform(), downSince, clock.instant(), gap);
                 lastOutage = o;
                 logLater(true, "outage: down from {} to {} ({} s) on a fresh session; events may have been lost",
@@ -463,6 +490,7 @@ public final class Supervisor {
                 effects.add(() -> listener.onOutage(o));
             }
         }
+        reportNextFreshSession = false;
         downSinceNanos = -1;
         downSince = null;
         flap.up(now);

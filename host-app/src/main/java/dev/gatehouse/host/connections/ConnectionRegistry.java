@@ -1,0 +1,269 @@
+package dev.gatehouse.host.connections;
+
+import dev.gatehouse.api.GatewaySettingsException;
+import dev.gatehouse.host.config.HealthPolicy;
+import dev.gatehouse.host.config.PlatformSettings;
+import dev.gatehouse.host.events.EventDispatcher;
+import dev.gatehouse.host.exit.ProcessExit;
+import dev.gatehouse.host.logging.Secrets;
+import dev.gatehouse.host.network.NetworkProbe;
+import dev.gatehouse.host.outbound.OutboundRouter;
+import dev.gatehouse.host.plugins.PluginRuntime;
+import dev.gatehouse.host.plugins.PluginRuntime.GatewayBinding;
+import dev.gatehouse.host.status.ConnectionState;
+import dev.gatehouse.host.supervisor.ConnectionKey;
+import dev.gatehouse.host.supervisor.Supervisor;
+import dev.gatehouse.host.supervisor.SupervisorListener;
+import dev.gatehouse.host.time.Scheduler;
+import dev.gatehouse.host.time.Ticker;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host's connections: one supervisor and plugin transport per configured (workspace, platform).
+ * Adds, removes, enables, disables and restarts them while the others keep running. Mutations are
+ * serialised; reads take a copy.
+ */
+public final class ConnectionRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
+
+    /** One configured connection. */
+    public static final class Entry {
+        private final ConnectionKey key;
+        private final Supervisor supervisor;
+        private final PluginTransport transport;
+        /** Guarded by the registry. */
+        private boolean enabled;
+
+        Entry(ConnectionKey key, Supervisor supervisor, PluginTransport transport, boolean enabled) {
+            this.key = key;
+            this.supervisor = supervisor;
+            this.transport = transport;
+            this.enabled = enabled;
+        }
+
+        public ConnectionKey key() {
+            return key;
+        }
+
+        public Supervisor supervisor() {
+            return supervisor;
+        }
+
+        public PluginTransport transport() {
+            return transport;
+        }
+    }
+
+    /** What the registry needs from the host. */
+    public record Deps(Scheduler scheduler, Executor blocking, Ticker ticker, Clock clock, DoubleSupplier jitter,
+            ProcessExit exit, SupervisorListener listener, EventDispatcher dispatcher, NetworkProbe probe,
+            OutboundRouter router, PluginRuntime plugins) {
+    }
+
+    private final Deps deps;
+    private volatile HealthPolicy policy;
+    /** Guarded by this; configuration order. */
+    private final Map<ConnectionKey, Entry> entries = new LinkedHashMap<>();
+
+    public ConnectionRegistry(Deps deps, HealthPolicy policy) {
+        this.deps = deps;
+        this.policy = policy;
+    }
+
+    /**
+     * Adds a configured connection and starts it if enabled.
+     *
+     * @return the problem that kept it from being added, if any
+     */
+    public synchronized Optional<String> add(PlatformSettings ps) {
+        ConnectionKey key = new ConnectionKey(ps.workspace(), ps.platform());
+        if (entries.containsKey(key)) {
+            return Optional.of(ps.path() + ": already configured");
+        }
+        Optional<GatewayBinding> binding = deps.plugins().gateway(ps.platform());
+        if (binding.isEmpty()) {
+            return Optional.of(ps.path() + ": no loaded plugin serves platform '" + ps.platform() + "' (served: "
+                    + deps.plugins().platforms() + "); install its plugin jar; the other workspaces run");
+        }
+        Optional<String> invalid = validate(binding.get(), ps);
+        if (invalid.isPresent()) {
+            return invalid;
+        }
+        PluginTransport transport = new PluginTransport(key, ps, () -> deps.plugins().gateway(ps.platform()).orElse(null),
+                deps.dispatcher(), deps.probe(), () -> policy.closeTimeout());
+        Supervisor sup = new Supervisor(key, transport, policy, deps.scheduler(), deps.blocking(), deps.ticker(),
+                deps.clock(), deps.jitter(), deps.exit(), deps.listener());
+        Entry e = new Entry(key, sup, transport, ps.enabled());
+        entries.put(key, e);
+        deps.router().register(key, sup::liveConnection, transport::loader);
+        if (ps.enabled()) {
+            sup.start();
+        } else {
+            log.info("{}: disabled in the configuration", key);
+        }
+        return Optional.empty();
+    }
+
+    /** Checks settings with the plugin and registers the values of its secret keys for redaction. */
+    public static Optional<String> validate(GatewayBinding b, PlatformSettings ps) {
+        try {
+            PluginRuntime.withLoader(b.loader(), () -> {
+                b.gateway().validate(ps.toGatewaySettings());
+                List<String> secretValues = new ArrayList<>();
+                for (String k : b.gateway().secretKeys()) {
+                    Object v = ps.values().get(k);
+                    if (v != null) {
+                        secretValues.add(v.toString());
+                    }
+                }
+                Secrets.register(secretValues);
+                return null;
+            });
+            return Optional.empty();
+        } catch (GatewaySettingsException e) {
+            return Optional.of(e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            return Optional.of(ps.path() + ": the " + ps.platform() + " plugin failed to check these settings: " + e);
+        }
+    }
+
+    /** Stops and forgets a connection. */
+    public CompletionStage<Void> remove(ConnectionKey key) {
+        Entry e;
+        synchronized (this) {
+            e = entries.remove(key);
+        }
+        if (e == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return e.supervisor.stop("removed from the configuration").thenRun(() -> deps.router().unregister(key));
+    }
+
+    /** Starts a configured connection that was disabled. */
+    public synchronized boolean enable(ConnectionKey key) {
+        Entry e = entries.get(key);
+        if (e == null) {
+            return false;
+        }
+        e.enabled = true;
+        if (e.supervisor.status().state() == ConnectionState.STOPPED) {
+            e.supervisor.start();
+        }
+        return true;
+    }
+
+    /** Stops a connection but keeps it configured. */
+    public CompletionStage<Boolean> disable(ConnectionKey key, String cause) {
+        Entry e;
+        synchronized (this) {
+            e = entries.get(key);
+            if (e == null) {
+                return CompletableFuture.completedFuture(false);
+            }
+            e.enabled = false;
+        }
+        return e.supervisor.stop(cause).thenApply(v -> true);
+    }
+
+    /**
+     * Applies new settings after the plugin accepted them: the connection closes and reopens with them
+     * if it is enabled.
+     *
+     * @return the plugin's objection, in which case nothing changed
+     */
+    public Optional<String> replaceSettings(PlatformSettings ps) {
+        ConnectionKey key = new ConnectionKey(ps.workspace(), ps.platform());
+        Optional<GatewayBinding> binding = deps.plugins().gateway(ps.platform());
+        if (binding.isPresent()) {
+            Optional<String> invalid = validate(binding.get(), ps);
+            if (invalid.isPresent()) {
+                return invalid;
+            }
+        }
+        Entry e;
+        synchronized (this) {
+            e = entries.get(key);
+            if (e == null) {
+                return Optional.empty();
+            }
+            e.enabled = ps.enabled();
+        }
+        e.transport.settings(ps);
+        e.supervisor.stop("settings changed").thenRun(() -> {
+            synchronized (this) {
+                if (e.enabled && entries.get(key) == e) {
+                    e.supervisor.start();
+                }
+            }
+        });
+        return Optional.empty();
+    }
+
+    /** Stops the connections of the given keys (a plugin swap); returns when all closed. */
+    public CompletionStage<Void> suspend(List<ConnectionKey> keys, String cause) {
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (ConnectionKey k : keys) {
+            get(k).ifPresent(e -> stops.add(e.supervisor.stop(cause).toCompletableFuture()));
+        }
+        return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Starts again the enabled connections among the given keys after a plugin swap; see
+     * {@link Supervisor#startAfterSwap(boolean)}.
+     */
+    public synchronized void resumeAfterSwap(List<ConnectionKey> keys, boolean reportFreshSession) {
+        for (ConnectionKey k : keys) {
+            Entry e = entries.get(k);
+            if (e != null && e.enabled) {
+                e.supervisor.startAfterSwap(reportFreshSession);
+            }
+        }
+    }
+
+    public void setPolicy(HealthPolicy p) {
+        this.policy = p;
+        all().forEach(e -> e.supervisor.setPolicy(p));
+    }
+
+    public HealthPolicy policy() {
+        return policy;
+    }
+
+    public synchronized Optional<Entry> get(ConnectionKey key) {
+        return Optional.ofNullable(entries.get(key));
+    }
+
+    public synchronized List<Entry> all() {
+        return List.copyOf(entries.values());
+    }
+
+    /** The configured connections of one platform. */
+    public synchronized List<ConnectionKey> keysOf(String platform) {
+        return entries.keySet().stream().filter(k -> k.platform().equals(platform)).toList();
+    }
+
+    public synchronized boolean isEnabled(ConnectionKey key) {
+        Entry e = entries.get(key);
+        return e != null && e.enabled;
+    }
+
+    /** Stops everything; completes when every close returned or timed out. */
+    public CompletionStage<Void> stopAll(String cause) {
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        all().forEach(e -> stops.add(e.supervisor.stop(cause).toCompletableFuture()));
+        return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
+    }
+}

@@ -1,0 +1,152 @@
+package dev.gatehouse.host.metrics;
+
+import dev.gatehouse.host.status.ConnectionState;
+import dev.gatehouse.host.status.OutageEvent;
+import dev.gatehouse.host.status.ReconnectKind;
+import dev.gatehouse.host.supervisor.ConnectionKey;
+import dev.gatehouse.host.supervisor.Supervisor;
+import dev.gatehouse.host.supervisor.SupervisorListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The host's Prometheus metrics (through Micrometer): per connection, per plugin, and the JVM's.
+ * Connection meters are registered when a connection is added and removed with it.
+ */
+public final class HostMetrics implements SupervisorListener, AutoCloseable {
+
+    /** Which way an event went, the {@code direction} label. */
+    public enum Direction { INBOUND, OUTBOUND }
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<ConnectionKey, List<Meter>> perConnection = new ConcurrentHashMap<>();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public HostMetrics(BooleanSupplier heartbeatWithheld, BooleanSupplier restartRecommended) {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        Gauge.builder("gatehouse.heartbeat.withheld", () -> heartbeatWithheld.getAsBoolean() ? 1 : 0)
+                .description("1 while the heartbeat file is withheld").register(registry);
+        Gauge.builder("gatehouse.restart.recommended", () -> restartRecommended.getAsBoolean() ? 1 : 0)
+                .description("1 when an unloaded plugin's class loader stayed reachable: restart to reclaim it")
+                .register(registry);
+    }
+
+    /** Registers a connection's meters. */
+    public void register(Supervisor sup) {
+        ConnectionKey key = sup.key();
+        Tags tags = Tags.of("workspace", key.workspace(), "platform", key.platform());
+        List<Meter> meters = new ArrayList<>();
+        meters.add(Gauge.builder("gatehouse.connection.up", sup, s -> s.status().state() == ConnectionState.CONNECTED ? 1 : 0)
+                .tags(tags).description("1 while the connection is connected").register(registry));
+        meters.add(Gauge.builder("gatehouse.open.sockets", sup, s -> s.status().sockets()).tags(tags)
+                .description("sockets the plugin reports open for this connection").register(registry));
+        meters.add(FunctionCounter.builder("gatehouse.stale.signals", sup, s -> s.status().supersededSignals()).tags(tags)
+                .description("signals from superseded connection attempts, ignored by the generation guard").register(registry));
+        meters.add(FunctionCounter.builder("gatehouse.stale.detections", sup, s -> s.status().staleDetections()).tags(tags)
+                .description("times the connection was found down past staleAfter").register(registry));
+        for (ReconnectKind k : ReconnectKind.values()) {
+            meters.add(reconnects(key, k));
+        }
+        meters.add(downSeconds(key));
+        meters.add(outages(key));
+        for (Direction d : Direction.values()) {
+            meters.add(events(key, d));
+        }
+        perConnection.put(key, meters);
+    }
+
+    /** Removes a connection's meters. */
+    public void unregister(ConnectionKey key) {
+        List<Meter> meters = perConnection.remove(key);
+        if (meters != null) {
+            meters.forEach(registry::remove);
+        }
+    }
+
+    private Counter reconnects(ConnectionKey key, ReconnectKind kind) {
+        return Counter.builder("gatehouse.reconnects").tags("workspace", key.workspace(), "platform", key.platform(),
+                "kind", kind.label()).description("reconnects by kind").register(registry);
+    }
+
+    private Counter downSeconds(ConnectionKey key) {
+        return Counter.builder("gatehouse.connection.down.seconds").baseUnit("")
+                .tags("workspace", key.workspace(), "platform", key.platform())
+                .description("time spent disconnected, added when a disconnection ends").register(registry);
+    }
+
+    private Counter outages(ConnectionKey key) {
+        return Counter.builder("gatehouse.outages").tags("workspace", key.workspace(), "platform", key.platform())
+                .description("reconnects on a fresh session after more than outageReportAfter down").register(registry);
+    }
+
+    private Counter events(ConnectionKey key, Direction d) {
+        return Counter.builder("gatehouse.events").tags("workspace", key.workspace(), "platform", key.platform(),
+                "direction", d.name().toLowerCase(java.util.Locale.ROOT)).description("events handled and messages sent")
+                .register(registry);
+    }
+
+    @Override
+    public void onReconnect(ConnectionKey key, ReconnectKind kind) {
+        reconnects(key, kind).increment();
+    }
+
+    @Override
+    public void onDowntime(ConnectionKey key, Duration down) {
+        downSeconds(key).increment(down.toNanos() / 1e9);
+    }
+
+    @Override
+    public void onOutage(OutageEvent outage) {
+        outages(new ConnectionKey(outage.workspace(), outage.platform())).increment();
+    }
+
+    /** Counts one event handled or one message sent. */
+    public void event(ConnectionKey key, Direction d) {
+        events(key, d).increment();
+    }
+
+    /** Counts one plugin reload with its result ({@code success}, {@code rolled_back}, {@code rejected}, …). */
+    public void pluginReload(String plugin, String result) {
+        Counter.builder("gatehouse.plugin.reloads").tags("plugin", plugin, "result", result)
+                .description("plugin hot reloads by result").register(registry).increment();
+    }
+
+    /** Tracks whether a plugin's unload left its class loader reachable. */
+    public void pluginLeak(String plugin, BooleanSupplier suspected) {
+        Gauge.builder("gatehouse.plugin.leak.suspected", () -> suspected.getAsBoolean() ? 1 : 0).tags("plugin", plugin)
+                .description("1 when the plugin's previous class loader was not collected after unload").register(registry);
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
