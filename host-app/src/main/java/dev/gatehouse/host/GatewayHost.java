@@ -94,6 +94,7 @@ public final class GatewayHost implements AutoCloseable {
     private ConnectionRegistry connections;
     private PluginReloader reloader;
     private ConfigApplier configApplier;
+    private dev.gatehouse.host.admin.AdminServer admin;
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private volatile boolean started;
     private volatile boolean closed;
@@ -158,6 +159,14 @@ public final class GatewayHost implements AutoCloseable {
         heartbeat = new HeartbeatWriter(c.heartbeatFile().orElse(null), c.heartbeatInterval(), scheduler, ticker, clock,
                 this::heartbeatWithholdReasons);
         heartbeat.start();
+        if (c.admin().enabled()) {
+            try {
+                admin = new dev.gatehouse.host.admin.AdminServer(this, c.admin().host(), c.admin().port(), c.admin().token());
+            } catch (java.io.IOException | RuntimeException e) {
+                problem("admin.listen: cannot listen on " + c.admin().host() + ":" + c.admin().port() + " (" + e.getMessage()
+                        + "); pick another address or port, or set admin.enabled: false; connections run without the admin API");
+            }
+        }
         if (watchFiles) {
             reloader.watch(scheduler);
             configApplier.watch(Path.of(c.source()), scheduler, new ConfigLoader());
@@ -307,6 +316,11 @@ public final class GatewayHost implements AutoCloseable {
         return config;
     }
 
+    /** The admin API's bound port, if it is listening. */
+    public Optional<Integer> adminPort() {
+        return admin == null ? Optional.empty() : Optional.of(admin.port());
+    }
+
     /** The connection supervisors, for embedding applications that observe them directly. */
     public Optional<Supervisor> supervisor(String workspace, String platform) {
         return connections == null ? Optional.empty()
@@ -328,6 +342,9 @@ public final class GatewayHost implements AutoCloseable {
         }
         closed = true;
         heartbeat.stop();
+        if (admin != null) {
+            admin.close();
+        }
         reloader.close();
         configApplier.close();
         try {

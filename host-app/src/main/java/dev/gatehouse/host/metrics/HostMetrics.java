@@ -91,7 +91,7 @@ public final class HostMetrics implements SupervisorListener, AutoCloseable {
     }
 
     private Counter downSeconds(ConnectionKey key) {
-        return Counter.builder("gatehouse.connection.down.seconds").baseUnit("")
+        return Counter.builder("gatehouse.connection.down").baseUnit("seconds")
                 .tags("workspace", key.workspace(), "platform", key.platform())
                 .description("time spent disconnected, added when a disconnection ends").register(registry);
     }
