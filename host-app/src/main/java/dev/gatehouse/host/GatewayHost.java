@@ -96,6 +96,8 @@ public final class GatewayHost implements AutoCloseable {
     private ConfigApplier configApplier;
     private dev.gatehouse.host.admin.AdminServer admin;
     private final List<String> problems = new CopyOnWriteArrayList<>();
+    /** Problems of the last configuration reload; replaced by each reload. */
+    private volatile List<String> reloadProblems = List.of();
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -144,6 +146,7 @@ public final class GatewayHost implements AutoCloseable {
         listeners.add(0, metrics);
         connections = new ConnectionRegistry(new ConnectionRegistry.Deps(scheduler, blocking, ticker, clock, jitter, exit,
                 new FanOut(), dispatcher, probe, router, plugins), c.health());
+        connections.onRemoved(metrics::unregister);
         if (Files.isDirectory(c.pluginsDir())) {
             plugins.loadAll();
         } else {
@@ -217,7 +220,16 @@ public final class GatewayHost implements AutoCloseable {
     public synchronized List<String> applyConfig(GatehouseConfig next) {
         requireStarted();
         Secrets.register(next.secrets());
-        List<String> changes = ConfigApplier.diff(config, next, connections, this::add, this::problem);
+        List<String> found = new ArrayList<>();
+        Consumer<String> report = p -> {
+            log.error("configuration problem: {}", p);
+            found.add(p);
+        };
+        List<String> changes = ConfigApplier.diff(config, next, connections,
+                ps -> connections.add(ps).ifPresentOrElse(report, () -> connections
+                        .get(new ConnectionKey(ps.workspace(), ps.platform())).ifPresent(e -> metrics.register(e.supervisor()))),
+                report);
+        reloadProblems = List.copyOf(found);
         config = next;
         if (!changes.isEmpty()) {
             log.info("configuration reloaded: {}", String.join("; ", changes));
@@ -282,6 +294,7 @@ public final class GatewayHost implements AutoCloseable {
         }
         List<PluginStatus> ps = plugins == null ? List.of() : reloader == null ? plugins.statuses() : reloader.statuses();
         List<String> all = new ArrayList<>(problems);
+        all.addAll(reloadProblems);
         if (configApplier != null) {
             configApplier.lastError().ifPresent(all::add);
         }

@@ -41,6 +41,12 @@ public class LoopbackGateway implements Gateway {
         return Set.of("credential");
     }
 
+    /** The loopback server redelivers unacknowledged events on the next connection, like Slack. */
+    @Override
+    public boolean redeliversUnacknowledgedEvents() {
+        return true;
+    }
+
     @Override
     public URI probeUri(GatewaySettings settings) {
         return settings.uri("probeUrl", URI.create("http://127.0.0.1:" + settings.integer("port", 0) + "/probe"));

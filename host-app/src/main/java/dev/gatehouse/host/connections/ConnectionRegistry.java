@@ -73,6 +73,7 @@ public final class ConnectionRegistry {
     }
 
     private final Deps deps;
+    private final List<java.util.function.Consumer<ConnectionKey>> removed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile HealthPolicy policy;
     /** Guarded by this; configuration order. */
     private final Map<ConnectionKey, Entry> entries = new LinkedHashMap<>();
@@ -148,7 +149,10 @@ public final class ConnectionRegistry {
         if (e == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return e.supervisor.stop("removed from the configuration").thenRun(() -> deps.router().unregister(key));
+        return e.supervisor.stop("removed from the configuration").thenRun(() -> {
+            deps.router().unregister(key);
+            removed.forEach(l -> l.accept(key));
+        });
     }
 
     /** Starts a configured connection that was disabled. */
@@ -231,6 +235,11 @@ public final class ConnectionRegistry {
                 e.supervisor.startAfterSwap(reportFreshSession);
             }
         }
+    }
+
+    /** Called with each connection after it was removed and closed. */
+    public void onRemoved(java.util.function.Consumer<ConnectionKey> listener) {
+        removed.add(listener);
     }
 
     public void setPolicy(HealthPolicy p) {

@@ -1,55 +1,86 @@
 package dev.gatehouse.host.reload;
 
+import dev.gatehouse.host.exec.DaemonThreads;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * After a plugin unloads, checks that its class loader becomes unreachable within a bound. Threads
- * still carrying it as context class loader are named in the log; if it survives, the plugin is
- * marked {@code leakSuspected} and a restart is recommended (the memory it pins is only reclaimed by
- * a restart).
+ * still carrying it as context class loader are named in the log. A loader that survives the bound is
+ * "suspected": the plugin shows {@code leakSuspected} and a restart is recommended, for as long as that
+ * loader stays reachable (the memory it pins is only reclaimed once it is collected, or by a restart).
+ * One thread checks every pending loader, one GC request per round.
  */
-final class LeakCheck {
+final class LeakCheck implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LeakCheck.class);
 
-    private final Set<String> suspected = ConcurrentHashMap.newKeySet();
+    private record Pending(String pluginId, WeakReference<ClassLoader> ref, long deadlineNanos, boolean[] named) {
+    }
 
-    /** Runs on the calling thread; returns whether the loader was collected within the bound. */
-    boolean await(String pluginId, WeakReference<ClassLoader> ref, Duration bound) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        boolean named = false;
-        while (ref.get() != null) {
-            if (!named) {
-                List<String> holders = threadsOf(ref);
-                if (!holders.isEmpty()) {
-                    log.info("plugin {}: threads still using its unloaded class loader: {}", pluginId, holders);
-                    named = true;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.factory("gatehouse-leakcheck"));
+    /** Guarded by this. */
+    private final List<Pending> pending = new ArrayList<>();
+    /** Guarded by this: loaders that outlived their bound. */
+    private final List<Pending> suspected = new ArrayList<>();
+    private boolean scheduled;
+
+    /** Starts watching a loader that was just unloaded. */
+    synchronized void watch(String pluginId, ClassLoader loader, Duration bound) {
+        if (loader == null) {
+            return;
+        }
+        pending.add(new Pending(pluginId, new WeakReference<>(loader), System.nanoTime() + bound.toNanos(), new boolean[1]));
+        if (!scheduled) {
+            scheduled = true;
+            thread.schedule(this::round, 200, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void round() {
+        System.gc();
+        List<Pending> now;
+        synchronized (this) {
+            now = List.copyOf(pending);
+        }
+        long t = System.nanoTime();
+        List<Pending> done = new ArrayList<>();
+        for (Pending p : now) {
+            if (p.ref().get() == null) {
+                done.add(p);
+                continue;
+            }
+            List<String> holders = threadsOf(p.ref());
+            if (!p.named()[0] && !holders.isEmpty()) {
+                p.named()[0] = true;
+                log.info("plugin {}: threads still using its unloaded class loader: {}", p.pluginId(), holders);
+            }
+            if (t > p.deadlineNanos()) {
+                log.warn("plugin {}: an unloaded class loader is still reachable after its bound{}; restart recommended",
+                        p.pluginId(), holders.isEmpty() ? "" : " (threads: " + holders + ")");
+                done.add(p);
+                synchronized (this) {
+                    suspected.add(p);
                 }
             }
-            if (System.nanoTime() > deadline) {
-                List<String> holders = threadsOf(ref);
-                log.warn("plugin {}: its unloaded class loader is still reachable {} s after unload{}; restart recommended",
-                        pluginId, bound.toSeconds(), holders.isEmpty() ? "" : " (threads: " + holders + ")");
-                suspected.add(pluginId);
-                return false;
-            }
-            System.gc();
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
+        }
+        synchronized (this) {
+            pending.removeAll(done);
+            if (pending.isEmpty()) {
+                scheduled = false;
+            } else {
+                thread.schedule(this::round, 200, TimeUnit.MILLISECONDS);
             }
         }
-        suspected.remove(pluginId);
-        return true;
     }
 
     private static List<String> threadsOf(WeakReference<ClassLoader> ref) {
@@ -57,15 +88,29 @@ final class LeakCheck {
         if (l == null) {
             return List.of();
         }
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getContextClassLoader() == l)
+        return Thread.getAllStackTraces().keySet().stream().filter(th -> th.getContextClassLoader() == l)
                 .map(Thread::getName).sorted().collect(Collectors.toList());
     }
 
-    boolean isSuspected(String pluginId) {
-        return suspected.contains(pluginId);
+    /** Whether a loader of this plugin outlived its bound and is still reachable. */
+    synchronized boolean isSuspected(String pluginId) {
+        suspected.removeIf(p -> p.ref().get() == null);
+        return suspected.stream().anyMatch(p -> p.pluginId().equals(pluginId));
     }
 
-    boolean any() {
+    /** Whether any unloaded loader outlived its bound and is still reachable. */
+    synchronized boolean any() {
+        suspected.removeIf(p -> p.ref().get() == null);
         return !suspected.isEmpty();
+    }
+
+    /** Loaders still being watched (not yet collected, bound not yet passed). */
+    synchronized int pending() {
+        return pending.size();
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
     }
 }

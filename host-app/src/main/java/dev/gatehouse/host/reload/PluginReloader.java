@@ -58,7 +58,6 @@ public final class PluginReloader implements AutoCloseable {
     private final Duration leakBound;
     private final Consumer<List<String>> platformsAdded;
     private final ExecutorService coordinator = Executors.newSingleThreadExecutor(DaemonThreads.factory("gatehouse-reload"));
-    private final ExecutorService leakChecks = Executors.newCachedThreadPool(DaemonThreads.factory("gatehouse-leakcheck"));
     private final LeakCheck leaks = new LeakCheck();
     private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
     private final FolderWatcher watcher;
@@ -189,7 +188,7 @@ public final class PluginReloader implements AutoCloseable {
         keys.forEach(router::hold);
         try {
             drainInFlight(keys);
-            awaitQuietly(connections.suspend(keys, "plugin " + id + " swap"), connectBound);
+            boolean closed = awaitQuietly(connections.suspend(keys, "plugin " + id + " swap"), connectBound, keys);
             WeakReference<ClassLoader> oldLoader = new WeakReference<>(runtime.loaderOf(id).orElse(null));
             runtime.unload(id);
             leakCheck(id, oldLoader);
@@ -199,11 +198,18 @@ public final class PluginReloader implements AutoCloseable {
             String failure = null;
             if (!"STARTED".equals(s.state())) {
                 failure = "the new version did not start: " + s.problem();
+            } else if (!closed) {
+                // The old version's close hangs: the connections cannot reopen until it returns (never two
+                // live sockets), so this says nothing about the new version. Keep it and report.
+                connections.resumeAfterSwap(keys, reportGap);
+                return new ReloadResult(id, Outcome.SWAPPED, old.version(), next.version(), since(t0), "the previous version's"
+                        + " close hung past " + connectBound.toSeconds() + " s; its connections reopen once it returns,"
+                        + " or the host's reconnect budget ends the process");
             } else {
                 connections.resumeAfterSwap(keys, reportGap);
                 failure = awaitConnected(keys);
                 if (failure != null) {
-                    awaitQuietly(connections.suspend(keys, "rolling back plugin " + id), connectBound);
+                    awaitQuietly(connections.suspend(keys, "rolling back plugin " + id), connectBound, keys);
                     WeakReference<ClassLoader> failed = new WeakReference<>(runtime.loaderOf(id).orElse(null));
                     runtime.unload(id);
                     leakCheck(id, failed);
@@ -232,7 +238,7 @@ public final class PluginReloader implements AutoCloseable {
         long t0 = System.nanoTime();
         List<ConnectionKey> keys = runtime.platformsOf(id).stream().flatMap(p -> connections.keysOf(p).stream()).toList();
         String version = runtime.loadedJar(id).map(PluginJar::version).orElse(null);
-        awaitQuietly(connections.suspend(keys, "plugin " + id + " removed"), connectBound);
+        awaitQuietly(connections.suspend(keys, "plugin " + id + " removed"), connectBound, keys);
         WeakReference<ClassLoader> oldLoader = new WeakReference<>(runtime.loaderOf(id).orElse(null));
         runtime.unload(id);
         leakCheck(id, oldLoader);
@@ -275,10 +281,7 @@ public final class PluginReloader implements AutoCloseable {
     }
 
     private void leakCheck(String id, WeakReference<ClassLoader> loader) {
-        if (loader.get() == null) {
-            return;
-        }
-        leakChecks.execute(() -> leaks.await(id, loader, leakBound));
+        leaks.watch(id, loader.get(), leakBound);
     }
 
     /** Moves a candidate to {@code <dir>/<id>-<version>.jar} (a new name: a live jar is never overwritten). */
@@ -341,12 +344,18 @@ public final class PluginReloader implements AutoCloseable {
         }
     }
 
-    private static void awaitQuietly(CompletionStage<?> stage, Duration bound) {
+    /** Waits for the connections to close; {@code false} if a close hung past its bound. */
+    private boolean awaitQuietly(CompletionStage<?> stage, Duration bound, List<ConnectionKey> keys) {
         try {
             stage.toCompletableFuture().get(bound.toMillis() + 2000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.warn("connections did not close within {} s; continuing the swap", bound.toSeconds());
+            return false;
         }
+        return keys.stream().map(connections::get).flatMap(Optional::stream).noneMatch(e -> {
+            String w = e.supervisor().heartbeatWithheldBecause();
+            return w != null && w.contains("hung");
+        });
     }
 
     private static Duration since(long t0) {
@@ -380,6 +389,6 @@ public final class PluginReloader implements AutoCloseable {
     public void close() {
         watcher.close();
         coordinator.shutdownNow();
-        leakChecks.shutdownNow();
+        leaks.close();
     }
 }

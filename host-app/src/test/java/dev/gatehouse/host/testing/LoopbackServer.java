@@ -67,8 +67,12 @@ public final class LoopbackServer implements AutoCloseable {
     private final ServerSocket server;
     private final Thread acceptor;
     public volatile boolean autoConnect = true;
+    /** The next this-many plugin connections get no CONNECTED line. */
+    public final java.util.concurrent.atomic.AtomicInteger refuseNext = new java.util.concurrent.atomic.AtomicInteger();
     public final List<Conn> connections = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> live = new ConcurrentHashMap<>();
+    /** Events sent and not acknowledged, by workspace, in send order: redelivered on the next connection. */
+    private final Map<String, java.util.LinkedHashMap<String, String>> unacked = new ConcurrentHashMap<>();
     private final Map<String, Integer> maxLive = new ConcurrentHashMap<>();
 
     public LoopbackServer() throws IOException {
@@ -113,12 +117,21 @@ public final class LoopbackServer implements AutoCloseable {
             live.merge(c.workspace, 1, Integer::sum);
             maxLive.merge(c.workspace, live.get(c.workspace), Math::max);
             connections.add(c);
-            if (autoConnect) {
+            if (autoConnect && refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
                 c.send("CONNECTED");
+                redeliver(c);
             }
             String line;
             while ((line = in.readLine()) != null) {
                 c.received.add(line);
+                if (line.startsWith("ACK ")) {
+                    var pending = unacked.get(c.workspace);
+                    if (pending != null) {
+                        synchronized (pending) {
+                            pending.remove(line.substring(4));
+                        }
+                    }
+                }
             }
         } catch (IOException e) {
             // connection reset
@@ -127,6 +140,49 @@ public final class LoopbackServer implements AutoCloseable {
                 c.closed = true;
                 live.merge(c.workspace, -1, Integer::sum);
             }
+        }
+    }
+
+    /**
+     * Sends an event the way a redelivering platform does: it is remembered until acknowledged and sent
+     * again on the workspace's next connection if the current one goes away first.
+     */
+    public void event(String workspace, String id, String channel, String text) {
+        var pending = unacked.computeIfAbsent(workspace, k -> new java.util.LinkedHashMap<>());
+        String line = "EVENT " + id + " " + channel + " " + text;
+        synchronized (pending) {
+            pending.put(id, line);
+        }
+        Conn c = latest(workspace);
+        if (c != null && !c.closed) {
+            try {
+                c.send(line);
+            } catch (RuntimeException e) {
+                // closing: it goes out again on the next connection
+            }
+        }
+    }
+
+    private void redeliver(Conn c) {
+        var pending = unacked.get(c.workspace);
+        if (pending == null) {
+            return;
+        }
+        List<String> lines;
+        synchronized (pending) {
+            lines = List.copyOf(pending.values());
+        }
+        lines.forEach(c::send);
+    }
+
+    /** Events not yet acknowledged by any connection of the workspace. */
+    public int unacked(String workspace) {
+        var pending = unacked.get(workspace);
+        if (pending == null) {
+            return 0;
+        }
+        synchronized (pending) {
+            return pending.size();
         }
     }
 
