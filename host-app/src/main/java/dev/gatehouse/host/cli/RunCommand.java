@@ -1,6 +1,11 @@
 package dev.gatehouse.host.cli;
 
 import dev.gatehouse.host.GatewayHost;
+import dev.gatehouse.host.exec.DaemonThreads;
+import dev.gatehouse.host.ops.SystemdNotifier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import dev.gatehouse.host.config.GatehouseConfig;
 import dev.gatehouse.host.exit.ExitCodes;
 import java.util.concurrent.Callable;
@@ -26,17 +31,39 @@ final class RunCommand implements Callable<Integer> {
         if (c == null) {
             return ExitCodes.CONFIG_INVALID;
         }
-        return runUntilSignalled(GatewayHost.builder().config(c).build());
+        return runUntilSignalled(GatewayHost.builder().config(c).watchFiles(true).build(), SystemdNotifier.fromEnvironment());
     }
 
-    /** Starts a host and blocks until a termination signal; then closes it. */
-    static int runUntilSignalled(GatewayHost host) throws InterruptedException {
+    /**
+     * Starts a host and blocks until a termination signal; then closes it. Tells systemd when the
+     * initial connections settled (all enabled connected, or each through its first attempt), pets its
+     * watchdog while the host is live, and says when it stops.
+     */
+    static int runUntilSignalled(GatewayHost host, SystemdNotifier systemd) throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
-        Thread hook = new Thread(host::close, "gatehouse-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Runtime.getRuntime().addShutdownHook(new Thread(host::close, "gatehouse-shutdown"));
         host.start();
+        ScheduledExecutorService notify = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("gatehouse-systemd"));
+        if (systemd.enabled()) {
+            long settleBy = System.nanoTime() + host.config().health().openTimeout().toNanos();
+            boolean[] ready = new boolean[1];
+            notify.scheduleWithFixedDelay(() -> {
+                if (!ready[0] && (host.isReady() || System.nanoTime() > settleBy)) {
+                    ready[0] = true;
+                    systemd.ready(host.isReady() ? "all connections connected" : "connections settling: " + host.notReady().size()
+                            + " not connected yet");
+                }
+            }, 0, 500, TimeUnit.MILLISECONDS);
+            systemd.watchdogInterval().ifPresent(every -> notify.scheduleAtFixedRate(() -> {
+                if (host.isLive()) {
+                    systemd.watchdog();
+                }
+            }, 0, every.toMillis(), TimeUnit.MILLISECONDS));
+        }
         stop.await();
+        notify.shutdownNow();
+        systemd.stopping();
         host.close();
         return ExitCodes.OK;
     }
