@@ -100,6 +100,10 @@ public final class GatewayHost implements AutoCloseable {
     private volatile List<String> reloadProblems = List.of();
     private volatile boolean started;
     private volatile boolean closed;
+    /** When the previous run last wrote the heartbeat, if that was longer ago than the outage threshold. */
+    private volatile Optional<java.time.Instant> previousRunLastAlive = Optional.empty();
+    /** Connections that connected at least once in this run. */
+    private final java.util.Set<ConnectionKey> connectedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private GatewayHost(Builder b) {
         this.config = b.config;
@@ -126,6 +130,8 @@ public final class GatewayHost implements AutoCloseable {
         started = true;
         GatehouseConfig c = config;
         Secrets.register(c.secrets());
+        previousRunLastAlive = c.heartbeatFile().flatMap(GatewayHost::readHeartbeat)
+                .filter(at -> Duration.between(at, clock.instant()).compareTo(c.health().outageReportAfter()) > 0);
         supervisorThread = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory("gatehouse-supervisor"));
         supervisorThread.setRemoveOnCancelPolicy(true);
         scheduler = new ExecutorScheduler(supervisorThread);
@@ -176,6 +182,14 @@ public final class GatewayHost implements AutoCloseable {
         }
         log.info("gatehouse host {} started: {} connection(s), plugins {}", Version.HOST, connections.all().size(),
                 plugins.statuses().stream().map(p -> p.id() + "=" + p.state()).toList());
+    }
+
+    private static Optional<java.time.Instant> readHeartbeat(Path file) {
+        try {
+            return Optional.of(java.time.Instant.ofEpochMilli(Long.parseLong(Files.readString(file).trim())));
+        } catch (java.io.IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private void add(PlatformSettings ps) {
@@ -385,6 +399,13 @@ public final class GatewayHost implements AutoCloseable {
                 router.flush(key);
             }
             listeners.forEach(l -> l.onTransition(key, epoch, from, to, cause));
+            if (to == ConnectionState.CONNECTED && connectedOnce.add(key) && previousRunLastAlive.isPresent()) {
+                // The process itself was down (the previous run's last heartbeat is old): events sent to this
+                // workspace meanwhile may be lost.
+                java.time.Instant down = previousRunLastAlive.get();
+                java.time.Instant up = clock.instant();
+                onOutage(new OutageEvent(key.workspace(), key.platform(), down, up, Duration.between(down, up)));
+            }
         }
 
         @Override

@@ -254,6 +254,37 @@ class PluginHostTest {
     }
 
     @Test
+    void aPreviousRunDownLongerThanTheOutageThresholdIsReportedOncePerConnection() throws Exception {
+        Files.copy(PluginJars.testPlugin(), plugins.resolve("loopback.jar"));
+        Files.createDirectories(dir.resolve("run"));
+        long elevenMinutesAgo = System.currentTimeMillis() - 11 * 60_000;
+        Files.writeString(dir.resolve("run/alive"), elevenMinutesAgo + "\n");
+        List<dev.gatehouse.host.status.OutageEvent> outages = new CopyOnWriteArrayList<>();
+        GatehouseConfig config = new ConfigLoader(k -> null).parse(yaml(ONE), "t.yaml", dir);
+        host = GatewayHost.builder().config(config).processExit(exit).onOutage(outages::add).build();
+        host.start();
+        await().until(() -> conn("acme").state() == ConnectionState.CONNECTED);
+        host.reconnect("acme", "loopback");
+        await().until(() -> conn("acme").epoch() == 2 && conn("acme").state() == ConnectionState.CONNECTED);
+        assertThat(outages).hasSize(1);
+        assertThat(outages.get(0).downFrom().toEpochMilli()).isEqualTo(elevenMinutesAgo);
+        assertThat(outages.get(0).gap()).isGreaterThan(Duration.ofMinutes(11));
+    }
+
+    @Test
+    void aRecentPreviousRunIsNotAnOutage() throws Exception {
+        Files.copy(PluginJars.testPlugin(), plugins.resolve("loopback.jar"));
+        Files.createDirectories(dir.resolve("run"));
+        Files.writeString(dir.resolve("run/alive"), (System.currentTimeMillis() - 9 * 60_000) + "\n");
+        List<dev.gatehouse.host.status.OutageEvent> outages = new CopyOnWriteArrayList<>();
+        host = GatewayHost.builder().config(new ConfigLoader(k -> null).parse(yaml(ONE), "t.yaml", dir)).processExit(exit)
+                .onOutage(outages::add).build();
+        host.start();
+        await().until(() -> conn("acme").state() == ConnectionState.CONNECTED);
+        assertThat(outages).isEmpty();
+    }
+
+    @Test
     void closeReleasesEverySocketAndPluginThread() throws Exception {
         Files.copy(PluginJars.testPlugin(), plugins.resolve("loopback.jar"));
         start(ONE);

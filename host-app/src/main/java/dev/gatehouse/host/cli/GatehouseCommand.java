@@ -8,7 +8,7 @@ import picocli.CommandLine.IVersionProvider;
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, versionProvider = GatehouseCommand.VersionInfo.class,
         description = "Keeps chat-bot gateway connections alive: loads gateway plugins, supervises one connection per "
                 + "workspace and platform, and exits only by its own policy.",
-        subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class, StatusCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, PluginsCommand.class, StatusCommand.class,
             ActionCommands.Reconnect.class, ActionCommands.Enable.class, ActionCommands.Disable.class,
             ActionCommands.Reload.class},
         exitCodeListHeading = "%nExit codes:%n",
