@@ -26,9 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -76,7 +74,7 @@ public final class Supervisor {
     private volatile HealthPolicy policy;
     /** The handle signals must come from; read without the lock by {@link HealthHandle#isCurrent()}. */
     private volatile HealthHandle currentHandle;
-    private volatile Snapshot snapshot;
+    private volatile SupervisorSnapshot snapshot;
 
     // Everything below is guarded by lock.
     private ConnectionState state = STOPPED;
@@ -91,14 +89,7 @@ public final class Supervisor {
     private boolean gaveUp;
     private FlapDetector flap;
     private final StormGuard storm = new StormGuard();
-    private final Map<ReconnectKind, Long> reconnects = new EnumMap<>(ReconnectKind.class);
-    private long superseded;
-    private long staleDetections;
-    private OutageEvent lastOutage;
-    private String lastError;
-    private int sockets;
-    private int serverConnections = -1;
-    private boolean censusWarned;
+    private final Tally tally = new Tally();
     private Cancellable tickTimer = Cancellable.NONE;
     private Duration tickPeriod;
     private Cancellable backoffTimer = Cancellable.NONE;
@@ -134,12 +125,12 @@ public final class Supervisor {
 
     /** The latest snapshot; never blocks. */
     public ConnectionStatus status() {
-        return snapshot.status;
+        return snapshot.status();
     }
 
     /** The live connection, if the current attempt has one and it is connected. */
     public GatewayConnection liveConnection() {
-        return snapshot.live;
+        return snapshot.live();
     }
 
     /** Why this connection withholds the watchdog heartbeat right now, or {@code null}. Never blocks. */
@@ -242,8 +233,7 @@ public final class Supervisor {
                     if (state == FAILED) {
                         failures = 0;
                     }
-                    reconnects.merge(ReconnectKind.MANUAL, 1L, Long::sum);
-                    effects.add(() -> listener.onReconnect(key, ReconnectKind.MANUAL));
+                    countReconnect(ReconnectKind.MANUAL);
                     beginAttempt(ReconnectKind.MANUAL, "reconnect requested");
                     r = ReconnectResult.STARTED;
                 }
@@ -272,7 +262,7 @@ public final class Supervisor {
         run(() -> {
             Attempt a = attempt;
             if (a == null || h != a.handle || a.retired) {
-                superseded++;
+                tally.superseded++;
                 return;
             }
             long now = ticker.nanos();
@@ -283,8 +273,7 @@ public final class Supervisor {
                 if (a.phase == Phase.OPENING && a.openReturned) {
                     succeed(a);
                 } else if (state == DISCONNECTED) {
-                    reconnects.merge(ReconnectKind.LIBRARY, 1L, Long::sum);
-                    effects.add(() -> listener.onReconnect(key, ReconnectKind.LIBRARY));
+                    countReconnect(ReconnectKind.LIBRARY);
                     backUp(c.resumed(), "library reconnected" + (c.resumed() ? " (resumed)" : ""));
                 }
             } else if (s instanceof Signal.Disconnected d) {
@@ -296,8 +285,7 @@ public final class Supervisor {
                 }
                 if (policy.stormGuard() && losses > policy.stormMaxDisconnects()
                         && (a.phase == Phase.LIVE || a.phase == Phase.OPENING)) {
-                    reconnects.merge(ReconnectKind.STORM, 1L, Long::sum);
-                    effects.add(() -> listener.onReconnect(key, ReconnectKind.STORM));
+                    countReconnect(ReconnectKind.STORM);
                     fail(a, "reconnect storm: " + losses + " socket losses within "
                             + policy.stormWindow().toSeconds() + " s (last: " + d.cause() + "); closing and backing off");
                 }
@@ -313,13 +301,11 @@ public final class Supervisor {
                     succeed(a);
                 }
             } else if (s instanceof Signal.Sockets n) {
-                sockets = n.count();
+                tally.sockets = n.count();
             } else if (s instanceof Signal.ServerConnections n) {
-                serverConnections = n.count();
-                if (n.count() > Math.max(1, sockets) && !censusWarned) {
-                    censusWarned = true;
+                if (tally.serverConnections(n.count())) {
                     logLater(false, "the platform counts {} connections for this app but this host holds {}:"
-                            + " another process is consuming this app's events", n.count(), Math.max(1, sockets));
+                            + " another process is consuming this app's events", n.count(), Math.max(1, tally.sockets));
                 }
             } else {
                 throw new IllegalStateException(key + ": unknown signal " + s);
@@ -336,7 +322,7 @@ public final class Supervisor {
             long now = ticker.nanos();
             scheduleTick(networkDown ? policy.fastCheckInterval() : policy.checkInterval());
             if (isStale(now)) {
-                staleDetections++;
+                tally.staleDetections++;
                 return epoch;
             }
             if (state == CONNECTED && networkDown) {
@@ -345,8 +331,7 @@ public final class Supervisor {
             }
             if (policy.flapDetection() && (state == CONNECTED || state == DISCONNECTED)
                     && flap.shouldAct(now, policy.flapWindow().toNanos(), policy.flapDownRatio())) {
-                reconnects.merge(ReconnectKind.FLAP, 1L, Long::sum);
-                effects.add(() -> listener.onReconnect(key, ReconnectKind.FLAP));
+                countReconnect(ReconnectKind.FLAP);
                 beginAttempt(ReconnectKind.FLAP, String.format("flapping: down %.0f%% of the last %d s",
                         100 * flap.downRatio(now, policy.flapWindow().toNanos()), policy.flapWindow().toSeconds()));
             }
@@ -378,8 +363,7 @@ public final class Supervisor {
                 return;
             }
             networkDown = false;
-            reconnects.merge(ReconnectKind.FORCED, 1L, Long::sum);
-            effects.add(() -> listener.onReconnect(key, ReconnectKind.FORCED));
+            countReconnect(ReconnectKind.FORCED);
             beginAttempt(ReconnectKind.FORCED, why);
         });
     }
@@ -411,7 +395,7 @@ public final class Supervisor {
         attempt = a;
         currentHandle = a.handle;
         storm.reset();
-        sockets = 0;
+        tally.sockets = 0;
         transition(state == STOPPED ? CONNECTING : RECONNECTING, cause);
         BlockingCall hung = outstanding.stream().filter(c -> now >= c.deadlineNanos).findFirst().orElse(null);
         if (hung != null) {
@@ -484,7 +468,7 @@ public final class Supervisor {
             effects.add(() -> listener.onDowntime(key, gap));
             if (!resumed && (gap.compareTo(policy.outageReportAfter()) > 0 || reportNextFreshSession)) {
                 OutageEvent o = new OutageEvent(key.workspace(), key.platform(), downSince, clock.instant(), gap);
-                lastOutage = o;
+                tally.lastOutage = o;
                 logLater(true, "outage: down from {} to {} ({} s) on a fresh session; events may have been lost",
                         o.downFrom(), o.upAt(), gap.toSeconds());
                 effects.add(() -> listener.onOutage(o));
@@ -514,7 +498,7 @@ public final class Supervisor {
         a.timeout.cancel();
         retire(a);
         failures++;
-        lastError = cause;
+        tally.lastError = cause;
         if (failures >= policy.maxReconnectAttempts()) {
             gaveUp = true;
             tickTimer.cancel();
@@ -561,7 +545,7 @@ public final class Supervisor {
         tickTimer.cancel();
         tickTimer = Cancellable.NONE;
         retire(a);
-        lastError = cause;
+        tally.lastError = cause;
         logLater(true, "fatal: {}; not reconnecting until an operator intervenes", cause);
         transition(FAILED, cause);
     }
@@ -665,20 +649,23 @@ public final class Supervisor {
         return result;
     }
 
-    private Snapshot buildSnapshot() {
+    private SupervisorSnapshot buildSnapshot() {
         Attempt a = attempt;
         long hungDeadline = outstanding.stream().mapToLong(BlockingCall::deadlineNanos).min().orElse(Long.MAX_VALUE);
         ConnectionStatus st = new ConnectionStatus(key.workspace(), key.platform(), state, epoch, stateSince,
-                reconnects.getOrDefault(ReconnectKind.FORCED, 0L), reconnects.getOrDefault(ReconnectKind.LIBRARY, 0L),
-                reconnects.getOrDefault(ReconnectKind.FLAP, 0L), reconnects.getOrDefault(ReconnectKind.STORM, 0L),
-                reconnects.getOrDefault(ReconnectKind.MANUAL, 0L), lastOutage,
-                state == CONNECTED && a != null && !a.hookable ? Math.max(sockets, 1) : sockets,
-                serverConnections, lastError, failures, networkDown, null, a == null || a.hookable, downSince,
-                superseded, staleDetections);
+                tally.reconnects(ReconnectKind.FORCED), tally.reconnects(ReconnectKind.LIBRARY),
+                tally.reconnects(ReconnectKind.FLAP), tally.reconnects(ReconnectKind.STORM),
+                tally.reconnects(ReconnectKind.MANUAL), tally.lastOutage,
+                state == CONNECTED && a != null && !a.hookable ? Math.max(tally.sockets, 1) : tally.sockets,
+                tally.serverConnections, tally.lastError, failures, networkDown, null, a == null || a.hookable, downSince,
+                tally.superseded, tally.staleDetections);
         GatewayConnection live = a != null && a.phase == Phase.LIVE ? a.connection : null;
-        Snapshot s = new Snapshot(st, live, hungDeadline);
-        String reason = s.withholdReason(ticker.nanos());
-        return reason == null ? s : new Snapshot(st.withHeartbeatWithheldBecause(reason), live, hungDeadline);
+        return new SupervisorSnapshot(st, live, hungDeadline).stamped(ticker.nanos());
+    }
+
+    private void countReconnect(ReconnectKind kind) {
+        tally.reconnect(kind);
+        effects.add(() -> listener.onReconnect(key, kind));
     }
 
     private static long seconds(long nanos) {
@@ -688,25 +675,5 @@ public final class Supervisor {
     private static String describe(Throwable t) {
         String m = t.getMessage();
         return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-    }
-
-    /** Immutable view for lock-free readers. */
-    private record Snapshot(ConnectionStatus status, GatewayConnection live, long hungDeadlineNanos) {
-
-        String withholdReason(long now) {
-            if (now >= hungDeadlineNanos) {
-                return "an open or close call is hung";
-            }
-            if (status.networkDown()) {
-                return null;
-            }
-            // A stale connection withholds once a probe found the network up, which is also when the host
-            // starts replacing it: from then on it is RECONNECTING or BACKING_OFF until it is healthy again.
-            return switch (status.state()) {
-                case RECONNECTING -> "reconnecting";
-                case BACKING_OFF -> "backing off after a failed attempt";
-                case CONNECTING, CONNECTED, DISCONNECTED, FAILED, STOPPED -> null;
-            };
-        }
     }
 }
