@@ -77,6 +77,7 @@ public final class Demo implements AutoCloseable {
         host = GatewayHost.builder().config(c).processExit(exit).onEvent((ws, platform, e) -> answer(ws, platform, e)).build();
         host.start();
         adminUrl = "http://127.0.0.1:" + host.adminPort().map(String::valueOf).orElse("?");
+        out.println("demo: admin API " + adminUrl + " — try: java -jar dist/gatehouse.jar status --admin " + adminUrl);
         SimUser alice = discord.createUser("alice");
         SimChannel general = discord.defaultGuild().textChannels().get(0);
         AtomicInteger n = new AtomicInteger();
