@@ -1,0 +1,53 @@
+package dev.gatehouse.slack;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.slack.api.socket_mode.listener.WebSocketMessageListener;
+import dev.gatehouse.api.GatewayHealth;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The plugin's listener for every text frame, on the SDK's message processor thread (the SDK calls
+ * it for everything but {@code disconnect}). Routes {@code hello} to {@link LinkWatch} and the
+ * envelopes the gateway handles to {@link InboundEnvelopes}; every frame is a sign of life. Does no
+ * I/O and never waits.
+ */
+final class Frames implements WebSocketMessageListener {
+
+    private static final Logger log = LoggerFactory.getLogger(Frames.class);
+
+    private final LinkWatch link;
+    private final InboundEnvelopes envelopes;
+    private final GatewayHealth health;
+    private final String subject;
+
+    Frames(LinkWatch link, InboundEnvelopes envelopes, GatewayHealth health, String subject) {
+        this.link = link;
+        this.envelopes = envelopes;
+        this.health = health;
+        this.subject = subject;
+    }
+
+    @Override
+    public void handle(String message) {
+        JsonObject frame;
+        try {
+            JsonElement parsed = JsonParser.parseString(message);
+            if (!parsed.isJsonObject()) {
+                return;
+            }
+            frame = parsed.getAsJsonObject();
+        } catch (RuntimeException e) {
+            log.debug("{}: unparsable frame ignored: {}", subject, e.toString());
+            return;
+        }
+        String type = String.valueOf(Json.text(frame, "type"));
+        switch (type) {
+            case "hello" -> link.onHello(Json.integer(frame, "num_connections", -1));
+            case "events_api", "interactive" -> envelopes.onEnvelope(type, frame);
+            default -> health.markAlive(); // slash commands and future types: Bolt acknowledges them
+        }
+    }
+}

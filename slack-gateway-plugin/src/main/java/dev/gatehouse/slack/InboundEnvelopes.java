@@ -1,0 +1,62 @@
+package dev.gatehouse.slack;
+
+import com.google.gson.JsonObject;
+import dev.gatehouse.api.GatewayHealth;
+import dev.gatehouse.api.InboundSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Handles the envelopes the gateway claims ({@code events_api} and {@code interactive}; see
+ * {@link BoltClaims}): maps each to an event, hands it to the host and acknowledges it through the
+ * {@link Acknowledger}. Envelopes that carry nothing for the bot (another bot's message, an unmapped
+ * event type) are acknowledged at once, so Slack never retries them.
+ */
+final class InboundEnvelopes {
+
+    private static final Logger log = LoggerFactory.getLogger(InboundEnvelopes.class);
+
+    private final EventMapper mapper;
+    private final InboundSink sink;
+    private final Acknowledger acks;
+    private final GatewayHealth health;
+    private final String subject;
+    private volatile boolean closing;
+
+    InboundEnvelopes(EventMapper mapper, InboundSink sink, Acknowledger acks, GatewayHealth health, String subject) {
+        this.mapper = mapper;
+        this.sink = sink;
+        this.acks = acks;
+        this.health = health;
+        this.subject = subject;
+    }
+
+    /** From now on envelopes are neither delivered nor acknowledged: Slack redelivers them elsewhere. */
+    void closing() {
+        closing = true;
+    }
+
+    void onEnvelope(String type, JsonObject frame) {
+        String envelopeId = Json.text(frame, "envelope_id");
+        if (closing || envelopeId == null) {
+            return;
+        }
+        health.markAlive();
+        EventMapper.Mapped mapped;
+        try {
+            mapped = mapper.map(type, Json.object(frame, "payload"));
+        } catch (RuntimeException e) {
+            // Retrying cannot make a payload mappable: acknowledge it rather than have Slack resend it.
+            log.warn("{}: {} envelope {} could not be mapped ({}); acknowledged and dropped", subject, type, envelopeId,
+                    e.toString());
+            acks.ackNow(envelopeId);
+            return;
+        }
+        if (mapped.event() == null) {
+            log.debug("{}: {} envelope {} skipped: {}", subject, type, envelopeId, mapped.skipped());
+            acks.ackNow(envelopeId);
+            return;
+        }
+        acks.ackWhenTaken(envelopeId, sink.deliver(mapped.event()));
+    }
+}

@@ -1,0 +1,132 @@
+package dev.gatehouse.slack;
+
+import com.slack.api.util.thread.ExecutorServiceProvider;
+import dev.gatehouse.api.GatewayExecutors;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Gives the SDK (Slack client, Bolt app, Socket Mode client) the host's threads for one connection,
+ * so every pool it creates is named after the connection, carries its MDC and is shut down by the
+ * host after the connection closes.
+ *
+ * <p>The Socket Mode message processor starts gated: it dispatches nothing until
+ * {@link #openProcessorGate()}. The client connects inside {@code startAsync()}, before the plugin
+ * can register its listeners on it; the gate keeps the first {@code hello} (and any early envelope)
+ * queued until they are registered, so no frame goes past them unseen.
+ */
+final class SdkExecutors implements ExecutorServiceProvider {
+
+    static final String PROCESSOR = "socket-mode-message-processor";
+    static final String MONITOR = "socket-mode-session-monitor";
+    static final String CLEANER = "socket-mode-session-cleaner";
+    /** How long a processor thread waits for the gate before running anyway (open() is bounded far below). */
+    private static final Duration GATE_LIMIT = Duration.ofMinutes(2);
+
+    private final GatewayExecutors host;
+    private final CountDownLatch processorGate = new CountDownLatch(1);
+    /** Every pool handed to the SDK, by the SDK's group name (the last one wins on a duplicate name). */
+    private final Map<String, ExecutorService> pools = new ConcurrentHashMap<>();
+
+    SdkExecutors(GatewayExecutors host) {
+        this.host = host;
+    }
+
+    @Override
+    public ExecutorService createThreadPoolExecutor(String threadGroupName, int poolSize) {
+        return track(threadGroupName, host.newExecutor(purpose(threadGroupName), Math.max(1, poolSize)));
+    }
+
+    @Override
+    public ScheduledExecutorService createThreadScheduledExecutor(String threadGroupName) {
+        if (threadGroupName.endsWith(PROCESSOR)) {
+            return track(threadGroupName, new ScheduledThreadPoolExecutor(1, gated(host.threadFactory(purpose(threadGroupName)))));
+        }
+        return track(threadGroupName, host.newScheduler(purpose(threadGroupName), 1));
+    }
+
+    /** Lets the message processor dispatch queued frames. Idempotent. */
+    void openProcessorGate() {
+        processorGate.countDown();
+    }
+
+    /**
+     * Waits until the pools that can make the client connect again (session monitor, message
+     * processor) have terminated; the caller shut them down through {@code SocketModeClient.close()}.
+     *
+     * @return whether they terminated in time
+     */
+    boolean awaitReconnectorsStopped(long deadlineNanos) {
+        boolean stopped = true;
+        for (String name : List.of(MONITOR, PROCESSOR)) {
+            stopped &= await(pool(name), deadlineNanos, false);
+        }
+        return stopped;
+    }
+
+    /**
+     * Lets the session cleaner finish the closes already queued on it (sockets superseded by a
+     * refresh), instead of dropping them as an abrupt shutdown would.
+     */
+    boolean drainCleaner(long deadlineNanos) {
+        return await(pool(CLEANER), deadlineNanos, true);
+    }
+
+    /** Stops every pool now; the host does the same afterwards, this only makes it prompt. */
+    void shutdownNow() {
+        openProcessorGate();
+        pools.values().forEach(ExecutorService::shutdownNow);
+    }
+
+    private ExecutorService pool(String suffix) {
+        return pools.entrySet().stream().filter(e -> e.getKey().endsWith(suffix)).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
+    }
+
+    private static boolean await(ExecutorService pool, long deadlineNanos, boolean shutdownFirst) {
+        if (pool == null) {
+            return true;
+        }
+        if (shutdownFirst) {
+            pool.shutdown();
+        }
+        try {
+            return pool.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private <E extends ExecutorService> E track(String name, E pool) {
+        pools.put(name, pool);
+        return pool;
+    }
+
+    private ThreadFactory gated(ThreadFactory factory) {
+        return task -> factory.newThread(() -> {
+            try {
+                processorGate.await(GATE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                // Shut down while gated: run the worker anyway, it sees the shutdown and exits.
+                Thread.currentThread().interrupt();
+            }
+            task.run();
+        });
+    }
+
+    /** The SDK's group name as a thread-name part, e.g. {@code slack-api-metrics:1f} → {@code slack-api-metrics-1f}. */
+    static String purpose(String threadGroupName) {
+        String p = threadGroupName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        return p.isEmpty() ? "sdk" : p;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.gatehouse.slack;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.response.auth.AuthTestResponse;
+import com.slack.api.util.http.SlackHttpClient;
+import dev.gatehouse.api.GatewayException;
+import java.io.IOException;
+import okhttp3.OkHttpClient;
+
+/**
+ * One connection's {@link Slack} instance: its own {@link SlackConfig} (methods prefix from the
+ * settings, stats off, the host's executors) and its own OkHttp client, watched by {@link ApiWatch}.
+ * Nothing here is shared with other connections, so closing it cannot disturb them.
+ */
+final class SlackSdk implements AutoCloseable {
+
+    /** A Web API call must not hang a reconnect or an outbound operation for longer than this. */
+    private static final int CALL_TIMEOUT_MILLIS = 15_000;
+
+    private final Slack slack;
+    private final OkHttpClient http;
+    private final ApiWatch watch;
+    private final MethodsClient botMethods;
+
+    private SlackSdk(Slack slack, OkHttpClient http, ApiWatch watch, String botToken) {
+        this.slack = slack;
+        this.http = http;
+        this.watch = watch;
+        this.botMethods = slack.methods(botToken);
+    }
+
+    static SlackSdk create(SlackSettings settings, SdkExecutors executors, ApiWatch watch) {
+        SlackConfig config = new SlackConfig();
+        // Stats off first: the constructor above just started four metrics threads on the SDK's own
+        // pool; this stops them, and no new ones start on ours once the provider is set below.
+        config.getMethodsConfig().setStatsEnabled(false);
+        config.getAuditConfig().setStatsEnabled(false);
+        config.getSCIMConfig().setStatsEnabled(false);
+        config.getSCIM2Config().setStatsEnabled(false);
+        config.setStatsEnabled(false);
+        config.setExecutorServiceProvider(executors);
+        config.setMethodsEndpointUrlPrefix(settings.apiUrl().toString());
+        config.setHttpClientCallTimeoutMillis(CALL_TIMEOUT_MILLIS);
+        OkHttpClient http = SlackHttpClient.buildOkHttpClient(config).newBuilder().addInterceptor(watch).build();
+        SlackHttpClient client = new SlackHttpClient(http);
+        client.setConfig(config);
+        return new SlackSdk(Slack.getInstance(config, client), http, watch, settings.botToken());
+    }
+
+    Slack slack() {
+        return slack;
+    }
+
+    /** The Web API with the bot token. */
+    MethodsClient botMethods() {
+        return botMethods;
+    }
+
+    /**
+     * Who the bot is ({@code auth.test} with the bot token). A fatal answer has already been reported
+     * through {@link ApiWatch} when this throws.
+     */
+    BotIdentity identify() {
+        AuthTestResponse r;
+        try {
+            r = botMethods.authTest(req -> req);
+        } catch (IOException e) {
+            throw new GatewayException("auth.test failed: " + e.getMessage(), true, e);
+        } catch (SlackApiException e) {
+            throw new GatewayException("auth.test answered HTTP " + e.getResponse().code(), true, null);
+        }
+        if (!r.isOk()) {
+            throw new GatewayException("auth.test answered '" + r.getError() + "'", false, null);
+        }
+        return new BotIdentity(r.getUserId(), r.getBotId(), r.getTeamId());
+    }
+
+    /** Why {@code apps.connections.open} last failed, for error messages, or {@code null}. */
+    String lastConnectionsOpenFailure() {
+        return watch.lastFailure("apps.connections.open");
+    }
+
+    /**
+     * Fails every Web API call from now on and cancels those in flight: a reconnect the SDK started
+     * on its own thread cannot obtain a new WebSocket URL after this.
+     */
+    void refuseCalls(String subject) {
+        watch.refuseCalls(subject);
+        http.dispatcher().cancelAll();
+    }
+
+    /** Releases the HTTP client and the configuration's pools. */
+    @Override
+    public void close() throws Exception {
+        slack.close();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.gatehouse.slack;
+
+import dev.gatehouse.api.GatewaySettings;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One workspace's Slack settings, validated.
+ *
+ * <ul>
+ *   <li>{@code appToken} (required): the app-level token, {@code xapp-…}, with the
+ *       {@code connections:write} scope; opens the Socket Mode WebSocket.</li>
+ *   <li>{@code botToken} (required): the bot token, {@code xoxb-…}; identifies the bot and sends
+ *       messages.</li>
+ *   <li>{@code apiUrl} (default {@code https://slack.com/api/}): the Web API methods prefix (GovSlack,
+ *       proxies, the simulator). An http(s) URL without query or fragment; a missing trailing slash is
+ *       added, because the SDK appends method names to it verbatim.</li>
+ *   <li>{@code probeUrl} (default {@code <apiUrl>api.test}): what the host fetches to tell a network
+ *       outage from a Slack problem.</li>
+ * </ul>
+ *
+ * <p>Errors name the full key path and never show a token's value; {@link #toString()} hides them.
+ */
+record SlackSettings(String appToken, String botToken, URI apiUrl, Optional<URI> probeUrl) {
+
+    static final String APP_TOKEN = "appToken";
+    static final String BOT_TOKEN = "botToken";
+    static final String API_URL = "apiUrl";
+    static final String PROBE_URL = "probeUrl";
+    static final URI DEFAULT_API_URL = URI.create("https://slack.com/api/");
+    private static final Set<String> KEYS = Set.of(APP_TOKEN, BOT_TOKEN, API_URL, PROBE_URL);
+
+    /**
+     * Reads and checks the settings.
+     *
+     * @throws dev.gatehouse.api.GatewaySettingsException naming the first offending key
+     */
+    static SlackSettings from(GatewaySettings s) {
+        for (String key : s.keys()) {
+            if (!KEYS.contains(key)) {
+                throw s.invalid(key, "unknown setting; the slack gateway reads appToken, botToken, apiUrl and probeUrl");
+            }
+        }
+        String app = token(s, APP_TOKEN, "xapp-", "an app-level token (app settings > Basic Information >"
+                + " App-Level Tokens, scope connections:write)");
+        String bot = token(s, BOT_TOKEN, "xoxb-", "a bot token (app settings > OAuth & Permissions >"
+                + " Bot User OAuth Token)");
+        URI api = httpUrl(s, API_URL, DEFAULT_API_URL);
+        if (api.getRawQuery() != null || api.getRawFragment() != null) {
+            throw s.invalid(API_URL, "must be a plain methods prefix such as https://slack.com/api/, without query or fragment");
+        }
+        if (!api.getRawPath().endsWith("/")) {
+            api = URI.create(api + "/");
+        }
+        Optional<URI> probe = s.has(PROBE_URL) ? Optional.of(httpUrl(s, PROBE_URL, null)) : Optional.empty();
+        return new SlackSettings(app, bot, api, probe);
+    }
+
+    /** The URL of the host's network probe. */
+    URI probeUri() {
+        return probeUrl.orElse(apiUrl.resolve("api.test"));
+    }
+
+    private static String token(GatewaySettings s, String key, String prefix, String what) {
+        String value = s.string(key).strip();
+        if (!value.startsWith(prefix) || value.length() <= prefix.length()) {
+            throw s.invalid(key, "must be " + what + ", which starts with '" + prefix + "'; the configured value does not"
+                    + " (it is not shown because it may be secret)");
+        }
+        if (value.chars().anyMatch(Character::isWhitespace)) {
+            throw s.invalid(key, "contains whitespace; copy the token again (the value is not shown because it is secret)");
+        }
+        return value;
+    }
+
+    private static URI httpUrl(GatewaySettings s, String key, URI fallback) {
+        URI u = s.uri(key, fallback);
+        String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw s.invalid(key, "must be an http or https URL, found scheme '" + scheme + "'");
+        }
+        return u;
+    }
+
+    @Override
+    public String toString() {
+        return "SlackSettings[apiUrl=" + apiUrl + ", probeUrl=" + probeUri() + ", tokens hidden]";
+    }
+}

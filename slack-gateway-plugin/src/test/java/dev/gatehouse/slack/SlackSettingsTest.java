@@ -1,0 +1,96 @@
+package dev.gatehouse.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.api.GatewaySettings;
+import dev.gatehouse.api.GatewaySettingsException;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SlackSettingsTest {
+
+    private static final String APP = "xapp-1-A1-secretvalue";
+    private static final String BOT = "xoxb-1-2-secretvalue";
+
+    private static GatewaySettings settings(Map<String, Object> overrides) {
+        Map<String, Object> v = new HashMap<>(Map.of("appToken", APP, "botToken", BOT));
+        v.putAll(overrides);
+        v.values().removeIf(x -> x.equals("<absent>"));
+        return new GatewaySettings("workspaces.acme.slack", v);
+    }
+
+    private static GatewaySettingsException invalid(Map<String, Object> overrides) {
+        try {
+            SlackSettings.from(settings(overrides));
+        } catch (GatewaySettingsException e) {
+            return e;
+        }
+        throw new AssertionError("expected the settings to be rejected: " + overrides);
+    }
+
+    @Test
+    void validSettingsDefaultToSlacksApiAndItsApiTestProbe() {
+        SlackSettings s = SlackSettings.from(settings(Map.of()));
+        assertThat(s.appToken()).isEqualTo(APP);
+        assertThat(s.botToken()).isEqualTo(BOT);
+        assertThat(s.apiUrl()).isEqualTo(URI.create("https://slack.com/api/"));
+        assertThat(s.probeUri()).isEqualTo(URI.create("https://slack.com/api/api.test"));
+    }
+
+    @Test
+    void anApiUrlWithoutTrailingSlashGetsOne() {
+        SlackSettings s = SlackSettings.from(settings(Map.of("apiUrl", "http://127.0.0.1:8080/api")));
+        assertThat(s.apiUrl()).hasToString("http://127.0.0.1:8080/api/");
+        assertThat(s.probeUri()).hasToString("http://127.0.0.1:8080/api/api.test");
+    }
+
+    @Test
+    void aProbeUrlOverridesTheDefaultProbe() {
+        SlackSettings s = SlackSettings.from(settings(Map.of("probeUrl", "https://status.example.com/ping")));
+        assertThat(s.probeUri()).hasToString("https://status.example.com/ping");
+    }
+
+    @Test
+    void wrongTokenPrefixesNameTheKeyAndNeverTheValue() {
+        GatewaySettingsException app = invalid(Map.of("appToken", "xoxb-mixed-up-secretvalue"));
+        assertThat(app.keyPath()).isEqualTo("workspaces.acme.slack.appToken");
+        assertThat(app.getMessage()).contains("'xapp-'").doesNotContain("secretvalue");
+        GatewaySettingsException bot = invalid(Map.of("botToken", "xapp-mixed-up-secretvalue"));
+        assertThat(bot.keyPath()).isEqualTo("workspaces.acme.slack.botToken");
+        assertThat(bot.getMessage()).contains("'xoxb-'").doesNotContain("secretvalue");
+    }
+
+    @Test
+    void aTokenWithWhitespaceInsideIsRejectedButSurroundingWhitespaceIsTrimmed() {
+        assertThat(SlackSettings.from(settings(Map.of("botToken", "  " + BOT + "\n"))).botToken()).isEqualTo(BOT);
+        assertThat(invalid(Map.of("botToken", "xoxb-abc def-secretvalue")).getMessage())
+                .contains("whitespace").doesNotContain("secretvalue");
+    }
+
+    @Test
+    void missingTokensAreRequired() {
+        assertThat(invalid(Map.of("appToken", "<absent>")).keyPath()).isEqualTo("workspaces.acme.slack.appToken");
+        assertThat(invalid(Map.of("botToken", "<absent>")).getMessage()).contains("required");
+    }
+
+    @Test
+    void malformedUrlsAreConfigErrorsNamingTheKey() {
+        assertThat(invalid(Map.of("apiUrl", "not a url")).keyPath()).isEqualTo("workspaces.acme.slack.apiUrl");
+        assertThat(invalid(Map.of("apiUrl", "wss://slack.com/api/")).getMessage()).contains("http or https");
+        assertThat(invalid(Map.of("apiUrl", "https://slack.com/api/?x=1")).getMessage()).contains("without query");
+        assertThat(invalid(Map.of("probeUrl", "ftp://example.com/")).keyPath()).isEqualTo("workspaces.acme.slack.probeUrl");
+    }
+
+    @Test
+    void unknownKeysAreRejectedSoTyposSurface() {
+        assertThat(invalid(Map.of("apiURL", "https://slack.com/api/")).getMessage())
+                .startsWith("workspaces.acme.slack.apiURL: unknown setting");
+    }
+
+    @Test
+    void toStringHidesTheTokens() {
+        assertThat(SlackSettings.from(settings(Map.of())).toString()).doesNotContain("secretvalue").contains("tokens hidden");
+    }
+}

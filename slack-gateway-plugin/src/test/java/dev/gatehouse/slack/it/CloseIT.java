@@ -1,0 +1,110 @@
+package dev.gatehouse.slack.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gatehouse.host.status.ConnectionState;
+import dev.gatehouse.sim.slack.ConnectionFault;
+import dev.gatehouse.sim.slack.MethodFault;
+import dev.gatehouse.sim.slack.SimSlackApp;
+import dev.gatehouse.sim.slack.SlackAppStats;
+import dev.gatehouse.sim.slack.SlackSimulator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Trap A: the SDK's own stop/close leave a client that reconnects when it is stopped during an outage
+ * or on a half-open socket. The plugin's close must leave nothing that reconnects, acknowledges or
+ * keeps a thread.
+ */
+@IntegrationTest
+class CloseIT {
+
+    @TempDir
+    static Path dir;
+    private static SlackSimulator sim;
+
+    @BeforeAll
+    static void startSimulator() {
+        sim = SlackSimulator.builder().maxLifetime(Duration.ofMinutes(10)).start();
+    }
+
+    @AfterAll
+    static void stopSimulator() {
+        sim.close();
+    }
+
+    @Test
+    void closingDuringHalfOpenAndDuringAnOutageLeavesNoClientThatReconnectsAndNoThread() throws Exception {
+        SimSlackApp halfOpen = sim.registerApp();
+        SimSlackApp outage = sim.registerApp();
+        // The host must not replace anything by itself here: only the close is under test.
+        SlackHost host = SlackHost.builder(sim, dir).workspace("halfopen", halfOpen).workspace("outage", outage)
+                .health("staleAfter", "60s").start();
+        host.awaitConnected("halfopen").awaitConnected("outage");
+        ClassLoader plugin = JvmThreads.pluginLoader("gh-slack-");
+
+        // Outage: the socket is gone and apps.connections.open fails; the SDK is retrying on its own.
+        sim.failMethod(outage, "apps.connections.open", MethodFault.serverError());
+        sim.inject(sim.oldestConnection(outage), ConnectionFault.abruptClose());
+        host.awaitState("outage", ConnectionState.DISCONNECTED, Duration.ofSeconds(3));
+        long opensBefore = sim.stats(outage).connectionsOpenCalls();
+        await().atMost(Duration.ofSeconds(8)).until(() -> sim.stats(outage).connectionsOpenCalls() > opensBefore);
+        // Half-open: wait until the SDK's session check is pinging the silent socket (≈3 s of pings).
+        long pingsBefore = sim.stats(halfOpen).pings();
+        sim.inject(sim.oldestConnection(halfOpen), ConnectionFault.halfOpen());
+        await().atMost(Duration.ofSeconds(7)).until(() -> sim.stats(halfOpen).pings() >= pingsBefore + 3);
+
+        long closing = System.nanoTime();
+        host.close();
+        long closeMillis = Figures.millisSince(closing);
+        await().atMost(Duration.ofSeconds(2)).until(() -> sim.stats(halfOpen).openNow() == 0 && sim.stats(outage).openNow() == 0);
+        // From now on a zombie client would succeed: Slack is healthy again.
+        sim.clearFaults(halfOpen);
+        sim.clearFaults(outage);
+        Map<SimSlackApp, SlackAppStats> atClose = Map.of(halfOpen, sim.stats(halfOpen), outage, sim.stats(outage));
+
+        await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(16)).pollInterval(Duration.ofMillis(250))
+                .until(() -> atClose.entrySet().stream().allMatch(e -> {
+                    SlackAppStats now = sim.stats(e.getKey());
+                    return now.openNow() == 0 && now.socketsOpened() == e.getValue().socketsOpened()
+                            && now.connectionsOpenCalls() == e.getValue().connectionsOpenCalls();
+                }));
+        assertThat(closeMillis).isLessThan(10_000);
+        Figures.record("close during half-open + outage: host.close() (ms)", closeMillis);
+        Figures.record("close during half-open + outage: new sockets / apps.connections.open in the next 15 s", 0);
+
+        // By name and by class loader, nothing of the connections (or the plugin) is left running.
+        await().atMost(Duration.ofSeconds(10)).until(() -> JvmThreads.named(JvmThreads.CONNECTION_THREAD_PREFIXES).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> JvmThreads.tiedTo(plugin).stream()
+                .allMatch(n -> n.equals("Okio Watchdog")));
+        Figures.record("after close: threads tied to the plugin's class loader", JvmThreads.tiedTo(plugin));
+    }
+
+    @Test
+    void aReplacedConnectionLeavesNoThreadOfItsOwnAndNoSocket() throws Exception {
+        SimSlackApp app = sim.registerApp();
+        try (SlackHost host = SlackHost.builder(sim, dir).workspace("acme", app).start()) {
+            host.awaitConnected("acme");
+            int tyrusThreadsWithOneConnection = JvmThreads.named(List.of("Grizzly", "tyrus-")).size();
+            assertThat(JvmThreads.named(List.of("gh-slack-acme-1-"))).isNotEmpty();
+
+            host.host.reconnect("acme", "slack").toCompletableFuture().get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> host.status("acme").epoch() == 2
+                    && host.state("acme") == ConnectionState.CONNECTED);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> JvmThreads.named(List.of("gh-slack-acme-1-")).isEmpty());
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    JvmThreads.named(List.of("Grizzly", "tyrus-")).size() <= tyrusThreadsWithOneConnection);
+            assertThat(sim.stats(app).openNow()).isEqualTo(1);
+            assertThat(sim.stats(app).maxOpenAtOnce()).isLessThanOrEqualTo(2);
+            assertThat(host.status("acme").manualReconnects()).isEqualTo(1);
+        }
+    }
+}
