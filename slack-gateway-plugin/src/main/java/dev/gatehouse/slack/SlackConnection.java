@@ -78,6 +78,9 @@ final class SlackConnection implements GatewayConnection {
             throw new IllegalStateException("the Socket Mode client could not be created");
         }
         link.attach(client);
+        if (!settings.transportHooks()) {
+            context.health().markTransportNotHookable("transportHooks: false in the configuration");
+        }
         client.setMessageQueue(new ObservedQueue(client.getMessageQueue(), this::admitDisconnect));
         client.addWebSocketMessageListener(new Frames(link, envelopes, context.health(), subject));
         client.addWebSocketCloseListener(link::onClose);

@@ -30,6 +30,12 @@ public class SlackGateway implements Gateway {
         return Set.of(SlackSettings.APP_TOKEN, SlackSettings.BOT_TOKEN);
     }
 
+    /** Slack retries Events API envelopes that were not acknowledged, so a short deliberate gap loses nothing. */
+    @Override
+    public boolean redeliversUnacknowledgedEvents() {
+        return true;
+    }
+
     @Override
     public URI probeUri(GatewaySettings settings) {
         return SlackSettings.from(settings).probeUri();

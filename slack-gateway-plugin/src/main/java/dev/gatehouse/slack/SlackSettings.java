@@ -19,18 +19,22 @@ import java.util.Set;
  *       added, because the SDK appends method names to it verbatim.</li>
  *   <li>{@code probeUrl} (default {@code <apiUrl>api.test}): what the host fetches to tell a network
  *       outage from a Slack problem.</li>
+ *   <li>{@code transportHooks} (default {@code true}): {@code false} declares the transport not
+ *       hookable, so the host judges liveness by event recency — the behaviour Gatehouse replaced, kept
+ *       for comparisons and benchmarks.</li>
  * </ul>
  *
  * <p>Errors name the full key path and never show a token's value; {@link #toString()} hides them.
  */
-record SlackSettings(String appToken, String botToken, URI apiUrl, Optional<URI> probeUrl) {
+record SlackSettings(String appToken, String botToken, URI apiUrl, Optional<URI> probeUrl, boolean transportHooks) {
 
     static final String APP_TOKEN = "appToken";
     static final String BOT_TOKEN = "botToken";
     static final String API_URL = "apiUrl";
     static final String PROBE_URL = "probeUrl";
+    static final String TRANSPORT_HOOKS = "transportHooks";
     static final URI DEFAULT_API_URL = URI.create("https://slack.com/api/");
-    private static final Set<String> KEYS = Set.of(APP_TOKEN, BOT_TOKEN, API_URL, PROBE_URL);
+    private static final Set<String> KEYS = Set.of(APP_TOKEN, BOT_TOKEN, API_URL, PROBE_URL, TRANSPORT_HOOKS);
 
     /**
      * Reads and checks the settings.
@@ -40,7 +44,7 @@ record SlackSettings(String appToken, String botToken, URI apiUrl, Optional<URI>
     static SlackSettings from(GatewaySettings s) {
         for (String key : s.keys()) {
             if (!KEYS.contains(key)) {
-                throw s.invalid(key, "unknown setting; the slack gateway reads appToken, botToken, apiUrl and probeUrl");
+                throw s.invalid(key, "unknown setting; the slack gateway reads appToken, botToken, apiUrl, probeUrl and transportHooks");
             }
         }
         String app = token(s, APP_TOKEN, "xapp-", "an app-level token (app settings > Basic Information >"
@@ -55,7 +59,7 @@ record SlackSettings(String appToken, String botToken, URI apiUrl, Optional<URI>
             api = URI.create(api + "/");
         }
         Optional<URI> probe = s.has(PROBE_URL) ? Optional.of(httpUrl(s, PROBE_URL, null)) : Optional.empty();
-        return new SlackSettings(app, bot, api, probe);
+        return new SlackSettings(app, bot, api, probe, s.bool(TRANSPORT_HOOKS, true));
     }
 
     /** The URL of the host's network probe. */

@@ -37,6 +37,12 @@ class SlackSettingsTest {
         assertThat(s.botToken()).isEqualTo(BOT);
         assertThat(s.apiUrl()).isEqualTo(URI.create("https://slack.com/api/"));
         assertThat(s.probeUri()).isEqualTo(URI.create("https://slack.com/api/api.test"));
+        assertThat(s.transportHooks()).isTrue();
+    }
+
+    @Test
+    void transportHooksCanBeTurnedOffForTheEventRecencyFallback() {
+        assertThat(SlackSettings.from(settings(Map.of("transportHooks", "false"))).transportHooks()).isFalse();
     }
 
     @Test
