@@ -1,0 +1,183 @@
+package dev.gatehouse.discord;
+
+import dev.gatehouse.api.GatewayConnection;
+import dev.gatehouse.api.GatewayContext;
+import dev.gatehouse.api.GatewayException;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.exceptions.InvalidTokenException;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Discord gateway connection of one workspace: a JDA instance whose lifecycle is reported to the
+ * host through a {@link TransportMonitor}, whose dispatches go to the host's sink through
+ * {@link GatewayEvents}, and whose REST requester carries the outbound operations.
+ */
+final class DiscordConnection implements GatewayConnection {
+
+    private static final Logger log = LoggerFactory.getLogger(DiscordConnection.class);
+    /** How often the monitor looks for zombie sockets and stuck sessions. */
+    static final Duration CHECK_PERIOD = Duration.ofMillis(100);
+    /** A healthy gateway answers JDA's close frame within milliseconds; after this, stop asking. */
+    static final Duration GRACEFUL_CLOSE = Duration.ofSeconds(2);
+
+    private final String label;
+    private final JDA jda;
+    private final JdaSocket socket;
+    private final TransportMonitor monitor;
+    private final OkHttpClient http;
+    private final DiscordRest rest;
+    private final ScheduledFuture<?> checks;
+    private final Duration closeBound;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private DiscordConnection(String label, JDA jda, JdaSocket socket, TransportMonitor monitor, OkHttpClient http,
+            DiscordRest rest, ScheduledFuture<?> checks, Duration closeBound) {
+        this.label = label;
+        this.jda = jda;
+        this.socket = socket;
+        this.monitor = monitor;
+        this.http = http;
+        this.rest = rest;
+        this.checks = checks;
+        this.closeBound = closeBound;
+    }
+
+    /** Builds JDA and returns; the gateway connects afterwards and reports through the health handle. */
+    static DiscordConnection open(GatewayContext ctx) {
+        DiscordSettings settings = DiscordSettings.parse(ctx.settings());
+        String label = ctx.platform() + "/" + ctx.workspace() + " epoch " + ctx.epoch();
+        JdaSocket socket = new JdaSocket(label);
+        TransportMonitor monitor = new TransportMonitor(label, ctx.health(), socket::drop, System::nanoTime,
+                settings.zombieMultiple(), settings.loginTimeout(),
+                code -> FatalCloses.explain(code, ctx.settings().path(), settings.privilegedIntents()), socket::status);
+        OkHttpClient http = RestHttpClient.create(settings.restTimeout(), ctx.executors().newExecutor("okhttp", 1));
+        JDA jda;
+        try {
+            jda = JdaFactory.build(settings, ctx, label, http, new GatewayEvents(label, monitor, ctx.inbound()));
+        } catch (InvalidTokenException e) {
+            RestHttpClient.release(http);
+            String why = "Discord answered 401 Unauthorized to GET users/@me: " + ctx.settings().keyPath(DiscordSettings.TOKEN)
+                    + " is not a valid bot token (mistyped, reset or revoked); copy the current one from the Discord"
+                    + " developer portal (your application, Bot, Reset Token)";
+            log.error("{}: {}", label, why);
+            ctx.health().markFatal(why);
+            throw new IllegalStateException(why, e);
+        } catch (RuntimeException | Error e) {
+            RestHttpClient.release(http);
+            throw e;
+        }
+        socket.attach(jda);
+        ScheduledFuture<?> checks = ctx.executors().newScheduler("watch", 1).scheduleWithFixedDelay(
+                () -> runQuietly(label, monitor::check), CHECK_PERIOD.toMillis(), CHECK_PERIOD.toMillis(),
+                TimeUnit.MILLISECONDS);
+        log.info("{}: JDA started, logged in as {} ({}), gateway {}", label, jda.getSelfUser().getName(),
+                jda.getSelfUser().getId(), settings.gatewayUrl());
+        return new DiscordConnection(label, jda, socket, monitor, http, new DiscordRest(jda, settings.restTimeout()),
+                checks, ctx.closeTimeout());
+    }
+
+    @Override
+    public String post(String channelId, String text) {
+        return outbound(() -> rest.post(channelId, text));
+    }
+
+    @Override
+    public String reply(String channelId, String threadId, String text) {
+        return outbound(() -> rest.reply(channelId, threadId, text));
+    }
+
+    @Override
+    public void edit(String channelId, String messageId, String text) {
+        outbound(() -> {
+            rest.edit(channelId, messageId, text);
+            return null;
+        });
+    }
+
+    @Override
+    public void delete(String channelId, String messageId) {
+        outbound(() -> {
+            rest.delete(channelId, messageId);
+            return null;
+        });
+    }
+
+    @Override
+    public void react(String channelId, String messageId, String emoji) {
+        outbound(() -> {
+            rest.react(channelId, messageId, emoji);
+            return null;
+        });
+    }
+
+    private <T> T outbound(Supplier<T> op) {
+        if (closed.get()) {
+            throw new GatewayException("discord: " + label + " is closed", true, null);
+        }
+        return op.get();
+    }
+
+    /**
+     * {@code shutdown()} first, which closes the socket with 1000 and lets queued requests finish; if JDA
+     * is not down within {@link #GRACEFUL_CLOSE} (a silent gateway never answers the close frame),
+     * {@code shutdownNow()} and close the TCP socket ourselves. The socket close also covers a race seen
+     * once: a resume that connects while JDA shuts down leaves a socket nobody closes (JDA then fails on
+     * HELLO with a RejectedExecutionException and {@code awaitShutdown} never returns).
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long start = System.nanoTime();
+        monitor.closing();
+        checks.cancel(false);
+        long budget = closeBound.toMillis() * 3 / 4; // leave the host a margin of its bound
+        try {
+            jda.shutdown();
+            if (!jda.awaitShutdown(Math.min(GRACEFUL_CLOSE.toMillis(), budget / 2), TimeUnit.MILLISECONDS)) {
+                log.info("{}: JDA still {} {} ms after shutdown(); forcing", label, jda.getStatus(), elapsed(start));
+                jda.shutdownNow();
+                socket.drop();
+                if (!jda.awaitShutdown(Math.max(100, budget - elapsed(start)), TimeUnit.MILLISECONDS)) {
+                    log.warn("{}: JDA still {} {} ms after shutdownNow(); its socket is closed and its pools are the"
+                            + " host's, which the host shuts down next", label, jda.getStatus(), elapsed(start));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            jda.shutdownNow();
+            socket.drop();
+        } catch (RuntimeException e) {
+            log.warn("{}: closing JDA: {}", label, e.toString());
+        } finally {
+            RestHttpClient.release(http);
+        }
+        log.info("{}: closed in {} ms", label, elapsed(start));
+    }
+
+    private static long elapsed(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /** A periodic task that throws is never run again; log instead. */
+    private static void runQuietly(String label, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.warn("{}: health check failed: {}", label, e.toString(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DiscordConnection[" + label + ", " + jda.getStatus() + "]";
+    }
+}

@@ -1,0 +1,123 @@
+package dev.gatehouse.discord;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import net.dv8tion.jda.api.utils.SessionControllerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JDA's session controller for one connection: it names the gateway URL and runs JDA's connect and
+ * re-identify requests ("nodes") one at a time, at most one start per {@link #IDENTIFY_DELAY} seconds
+ * as Discord requires, on a thread the host owns and shuts down with the connection.
+ *
+ * <p>JDA's own controllers start threads of their own ({@code ConcurrentSessionController-Worker}, non
+ * daemon) that outlive a closed connection by up to 5 s. JDA's default also ignores a configured URL:
+ * it takes the gateway from {@link #getGateway()}, not from {@code GET /gateway/bot}. A node that fails
+ * (connection refused, handshake timeout) goes back in the queue, as in JDA: JDA then retries every
+ * 5 s without telling anyone, which is why the host's open timeout, not this class, ends an attempt
+ * that never connects.
+ */
+final class HostSessionController extends SessionControllerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(HostSessionController.class);
+    private static final long SPACING_NANOS = TimeUnit.SECONDS.toNanos(IDENTIFY_DELAY);
+
+    private final String label;
+    private final String gatewayUrl;
+    private final ScheduledExecutorService worker;
+    /** Guarded by this. */
+    private final Deque<SessionConnectNode> queue = new ArrayDeque<>();
+    /** Guarded by this: a node is scheduled or running. */
+    private boolean busy;
+    /** Guarded by this: when the last node started, or {@code Long.MIN_VALUE}. */
+    private long lastStartNanos = Long.MIN_VALUE;
+
+    HostSessionController(String label, String gatewayUrl, ScheduledExecutorService worker) {
+        this.label = label;
+        this.gatewayUrl = gatewayUrl;
+        this.worker = worker;
+    }
+
+    @Override
+    public String getGateway() {
+        return gatewayUrl;
+    }
+
+    @Override
+    public void appendSession(SessionConnectNode node) {
+        synchronized (this) {
+            queue.remove(node);
+            queue.add(node);
+        }
+        scheduleNext();
+    }
+
+    @Override
+    public void removeSession(SessionConnectNode node) {
+        synchronized (this) {
+            queue.remove(node);
+        }
+    }
+
+    private void scheduleNext() {
+        long delay;
+        synchronized (this) {
+            if (busy || queue.isEmpty()) {
+                return;
+            }
+            busy = true;
+            delay = lastStartNanos == Long.MIN_VALUE ? 0 : Math.max(0, lastStartNanos + SPACING_NANOS - System.nanoTime());
+        }
+        try {
+            worker.schedule(this::runNext, delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            synchronized (this) {
+                busy = false; // the connection is closed; JDA is shutting down and will not need the node
+            }
+        }
+    }
+
+    private void runNext() {
+        SessionConnectNode node;
+        synchronized (this) {
+            node = queue.poll();
+            lastStartNanos = System.nanoTime();
+        }
+        boolean interrupted = false;
+        try {
+            if (node != null) {
+                // Blocks until JDA is loading the session, is queued again, or shut down (JDA's contract).
+                node.run(false);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true; // the host is shutting this connection's threads down
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("{}: gateway connect failed ({}); JDA retries in {} s", label, rootMessage(e), IDENTIFY_DELAY);
+            synchronized (this) {
+                if (!queue.contains(node)) {
+                    queue.add(node);
+                }
+            }
+        } finally {
+            synchronized (this) {
+                busy = false;
+            }
+        }
+        if (!interrupted) {
+            scheduleNext();
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+}

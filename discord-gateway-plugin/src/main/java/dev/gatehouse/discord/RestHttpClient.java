@@ -1,0 +1,125 @@
+package dev.gatehouse.discord;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+
+/**
+ * The OkHttp client one connection gives JDA for REST, built so that nothing of it outlives the
+ * connection or keeps the plugin's class loader reachable after an unload.
+ *
+ * <p>OkHttp enforces read, write and call timeouts with Okio's {@code AsyncTimeout}, whose single
+ * static "Okio Watchdog" thread lingers 60 s after the last timeout and cannot be stopped: it alone
+ * kept an unloaded plugin's class loader alive for ≈ 70 s. So this client sets no OkHttp timeout and
+ * bounds reads natively instead, with {@code SO_TIMEOUT} on sockets that refuse "0 = wait forever"
+ * ({@link BoundedReadSockets}); connects are bounded by the connect timeout, which is native too. Only
+ * HTTP/1.1 is offered: an HTTP/2 connection parks a reader on its socket between requests, which a
+ * read bound would keep failing. Async calls (JDA makes none) would run on a host executor.
+ */
+final class RestHttpClient {
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private RestHttpClient() {
+    }
+
+    static OkHttpClient create(Duration readBound, ExecutorService asyncCalls) {
+        return new OkHttpClient.Builder()
+                .dispatcher(new Dispatcher(asyncCalls))
+                .connectTimeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(0, TimeUnit.MILLISECONDS)
+                .writeTimeout(0, TimeUnit.MILLISECONDS)
+                .callTimeout(0, TimeUnit.MILLISECONDS)
+                .socketFactory(new BoundedReadSockets((int) Math.min(Integer.MAX_VALUE, readBound.toMillis())))
+                .protocols(List.of(Protocol.HTTP_1_1))
+                .build();
+    }
+
+    /**
+     * Cancels calls, stops the dispatcher's executor and closes pooled connections; JDA never does (JDA
+     * issue #1141). Never throws.
+     */
+    static void release(OkHttpClient client) {
+        try {
+            client.dispatcher().cancelAll();
+            client.dispatcher().executorService().shutdown();
+            client.connectionPool().evictAll();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(RestHttpClient.class).debug("releasing the REST client: {}", e.toString());
+        }
+    }
+
+    /** Plain sockets whose read timeout is never "forever": 0 and anything above the bound become the bound. */
+    static final class BoundedReadSockets extends SocketFactory {
+
+        private final int boundMillis;
+
+        BoundedReadSockets(int boundMillis) {
+            this.boundMillis = Math.max(1, boundMillis);
+        }
+
+        @Override
+        public Socket createSocket() throws SocketException {
+            return new BoundedReadSocket(boundMillis);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return connected(new InetSocketAddress(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            Socket s = createSocket();
+            s.bind(new InetSocketAddress(localHost, localPort));
+            s.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return connected(new InetSocketAddress(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            Socket s = createSocket();
+            s.bind(new InetSocketAddress(localAddress, localPort));
+            s.connect(new InetSocketAddress(address, port), (int) CONNECT_TIMEOUT.toMillis());
+            return s;
+        }
+
+        private Socket connected(InetSocketAddress address) throws IOException {
+            Socket s = createSocket();
+            s.connect(address, (int) CONNECT_TIMEOUT.toMillis());
+            return s;
+        }
+    }
+
+    /** See {@link BoundedReadSockets}. */
+    static final class BoundedReadSocket extends Socket {
+
+        private final int boundMillis;
+
+        BoundedReadSocket(int boundMillis) throws SocketException {
+            this.boundMillis = boundMillis;
+            super.setSoTimeout(boundMillis);
+        }
+
+        @Override
+        public synchronized void setSoTimeout(int timeout) throws SocketException {
+            super.setSoTimeout(timeout <= 0 || timeout > boundMillis ? boundMillis : timeout);
+        }
+    }
+}
