@@ -190,6 +190,24 @@ class PluginReloadTest {
     }
 
     @Test
+    void hostThreadsStartedInsideAPluginCallDoNotPinItsClassLoader() throws Exception {
+        // The first events start the host's handler threads from the plugin's reader thread.
+        for (int i = 0; i < 20; i++) {
+            server.event("acme", "warm" + i, "C" + i, "hi");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 20);
+        ReloadResult r = host.reloadPlugin("loopback-gateway").toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(r.outcome()).isEqualTo(Outcome.SWAPPED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.isReady());
+        java.util.function.BooleanSupplier suspected = () -> host.status().plugins().stream().anyMatch(PluginStatus::leakSuspected);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline && !suspected.getAsBoolean()) {
+            Thread.sleep(100);
+        }
+        assertThat(suspected.getAsBoolean()).as("the first version's class loader was collected").isFalse();
+    }
+
+    @Test
     void removingTheJarClosesItsConnectionsAndUnloadsIt() throws Exception {
         LoopbackServer.Conn c = server.latest("acme");
         Files.delete(plugins.resolve("loopback-gateway-1.0.0.jar"));
