@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The Socket Mode message processor starts gated: it dispatches nothing until
  * {@link #openProcessorGate()}. The client connects inside {@code startAsync()}, before the plugin
  * can register its listeners on it; the gate keeps the first {@code hello} (and any early envelope)
- * queued until they are registered, so no frame goes past them unseen.
+ * queued until they are registered, so no frame goes past them unseen. It runs when frames arrive
+ * ({@link #wakeProcessor()}) rather than every 10 ms as the SDK schedules it ({@link WakeableProcessor}).
  */
 final class SdkExecutors implements ExecutorServiceProvider {
 
@@ -36,6 +36,8 @@ final class SdkExecutors implements ExecutorServiceProvider {
     private final CountDownLatch processorGate = new CountDownLatch(1);
     /** Every pool handed to the SDK, by the SDK's group name (the last one wins on a duplicate name). */
     private final Map<String, ExecutorService> pools = new ConcurrentHashMap<>();
+    /** The message processor, once the client created it. */
+    private volatile WakeableProcessor processor;
 
     SdkExecutors(GatewayExecutors host) {
         this.host = host;
@@ -49,7 +51,9 @@ final class SdkExecutors implements ExecutorServiceProvider {
     @Override
     public ScheduledExecutorService createThreadScheduledExecutor(String threadGroupName) {
         if (threadGroupName.endsWith(PROCESSOR)) {
-            return track(threadGroupName, new ScheduledThreadPoolExecutor(1, gated(host.threadFactory(purpose(threadGroupName)))));
+            WakeableProcessor p = new WakeableProcessor(gated(host.threadFactory(purpose(threadGroupName))));
+            processor = p;
+            return track(threadGroupName, p);
         }
         return track(threadGroupName, host.newScheduler(purpose(threadGroupName), 1));
     }
@@ -57,6 +61,22 @@ final class SdkExecutors implements ExecutorServiceProvider {
     /** Lets the message processor dispatch queued frames. Idempotent. */
     void openProcessorGate() {
         processorGate.countDown();
+    }
+
+    /** The message processor polls {@code queue}: it drains it until a poll finds nothing. */
+    void processFrom(ObservedQueue queue) {
+        WakeableProcessor p = processor;
+        if (p != null) {
+            p.drainWhile(queue::lastPollTookAFrame);
+        }
+    }
+
+    /** A frame was queued for the message processor: have it drain the queue now. Never blocks. */
+    void wakeProcessor() {
+        WakeableProcessor p = processor;
+        if (p != null) {
+            p.wake();
+        }
     }
 
     /**

@@ -44,8 +44,8 @@ final class SdkStatics {
      * Ends OkHttp's shared {@code OkHttp TaskRunner} threads (connection-pool housekeeping, one pool per
      * class loader) when the plugin stops, instead of letting them idle for a minute with this
      * plugin's class loader as context. OkHttp 4.12 is bundled, so its internal API is pinned.
-     * {@code Okio Watchdog}, the other per-loader daemon, cannot be stopped; it ends by itself after a
-     * minute without HTTP timeouts.
+     * {@code Okio Watchdog}, the other per-loader daemon, never starts: the client uses no OkHttp
+     * timeout ({@link BoundedReadSockets}).
      */
     static void stopSharedHttpThreads() {
         try {

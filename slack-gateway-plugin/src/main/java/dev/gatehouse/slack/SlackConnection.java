@@ -29,6 +29,7 @@ final class SlackConnection implements GatewayConnection {
     private final GatewayContext context;
     private final String subject;
     private final SlackSdk sdk;
+    private final SdkExecutors executors;
     private final BoltStack bolt;
     private final SlackOutbound outbound;
     private final ScheduledExecutorService ackThread;
@@ -41,6 +42,7 @@ final class SlackConnection implements GatewayConnection {
         this.context = context;
         this.subject = "slack/" + context.workspace() + " epoch " + context.epoch();
         this.sdk = sdk;
+        this.executors = executors;
         this.bolt = new BoltStack(sdk, executors, subject);
         this.outbound = new SlackOutbound(sdk.botMethods(), RateLimitRetry.standard());
         this.ackThread = context.executors().newScheduler("acks", 1);
@@ -81,7 +83,9 @@ final class SlackConnection implements GatewayConnection {
         if (!settings.transportHooks()) {
             context.health().markTransportNotHookable("transportHooks: false in the configuration");
         }
-        client.setMessageQueue(new ObservedQueue(client.getMessageQueue(), this::admitDisconnect));
+        ObservedQueue queue = new ObservedQueue(client.getMessageQueue(), this::admitDisconnect, executors::wakeProcessor);
+        executors.processFrom(queue);
+        client.setMessageQueue(queue);
         client.addWebSocketMessageListener(new Frames(link, envelopes, context.health(), subject));
         client.addWebSocketCloseListener(link::onClose);
         client.addWebSocketErrorListener(e -> log.debug("{}: WebSocket error: {}", subject, e.toString()));

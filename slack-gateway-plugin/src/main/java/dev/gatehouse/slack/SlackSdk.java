@@ -8,17 +8,26 @@ import com.slack.api.methods.response.auth.AuthTestResponse;
 import com.slack.api.util.http.SlackHttpClient;
 import dev.gatehouse.api.GatewayException;
 import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 
 /**
  * One connection's {@link Slack} instance: its own {@link SlackConfig} (methods prefix from the
  * settings, stats off, the host's executors) and its own OkHttp client, watched by {@link ApiWatch}.
- * Nothing here is shared with other connections, so closing it cannot disturb them.
+ * Nothing here is shared with other connections, so closing it cannot disturb them. The client sets no
+ * OkHttp timeout (see {@link BoundedReadSockets}), so no "Okio Watchdog" thread ever starts.
  */
 final class SlackSdk implements AutoCloseable {
 
-    /** A Web API call must not hang a reconnect or an outbound operation for longer than this. */
-    private static final int CALL_TIMEOUT_MILLIS = 15_000;
+    /**
+     * A Web API read must not hang a reconnect or an outbound operation longer than this. Enforced per
+     * read by the socket ({@link BoundedReadSockets}), not by OkHttp's timeouts, which would start
+     * Okio's unstoppable watchdog thread.
+     */
+    private static final int READ_BOUND_MILLIS = 15_000;
+    private static final int CONNECT_BOUND_MILLIS = 10_000;
 
     private final Slack slack;
     private final OkHttpClient http;
@@ -43,8 +52,15 @@ final class SlackSdk implements AutoCloseable {
         config.setStatsEnabled(false);
         config.setExecutorServiceProvider(executors);
         config.setMethodsEndpointUrlPrefix(settings.apiUrl().toString());
-        config.setHttpClientCallTimeoutMillis(CALL_TIMEOUT_MILLIS);
-        OkHttpClient http = SlackHttpClient.buildOkHttpClient(config).newBuilder().addInterceptor(watch).build();
+        OkHttpClient http = SlackHttpClient.buildOkHttpClient(config).newBuilder()
+                .readTimeout(0, TimeUnit.MILLISECONDS)
+                .writeTimeout(0, TimeUnit.MILLISECONDS)
+                .callTimeout(0, TimeUnit.MILLISECONDS)
+                .connectTimeout(CONNECT_BOUND_MILLIS, TimeUnit.MILLISECONDS)
+                .socketFactory(new BoundedReadSockets(READ_BOUND_MILLIS, CONNECT_BOUND_MILLIS))
+                // HTTP/2 parks a reader on an idle connection, which a read bound would keep failing.
+                .protocols(List.of(Protocol.HTTP_1_1))
+                .addInterceptor(watch).build();
         SlackHttpClient client = new SlackHttpClient(http);
         client.setConfig(config);
         return new SlackSdk(Slack.getInstance(config, client), http, watch, settings.botToken());
