@@ -193,7 +193,12 @@ public final class GatewayHost implements AutoCloseable {
     }
 
     private void add(PlatformSettings ps) {
-        connections.add(ps).ifPresentOrElse(this::problem,
+        add(ps, this::problem);
+    }
+
+    /** Adds and starts a configured connection, registering its metrics, or reports why it cannot run. */
+    private void add(PlatformSettings ps, Consumer<String> problems) {
+        connections.add(ps).ifPresentOrElse(problems,
                 () -> connections.get(new ConnectionKey(ps.workspace(), ps.platform()))
                         .ifPresent(e -> metrics.register(e.supervisor())));
     }
@@ -239,10 +244,7 @@ public final class GatewayHost implements AutoCloseable {
             log.error("configuration problem: {}", p);
             found.add(p);
         };
-        List<String> changes = ConfigApplier.diff(config, next, connections,
-                ps -> connections.add(ps).ifPresentOrElse(report, () -> connections
-                        .get(new ConnectionKey(ps.workspace(), ps.platform())).ifPresent(e -> metrics.register(e.supervisor()))),
-                report);
+        List<String> changes = ConfigApplier.diff(config, next, connections, ps -> add(ps, report), report);
         reloadProblems = List.copyOf(found);
         config = next;
         if (!changes.isEmpty()) {
