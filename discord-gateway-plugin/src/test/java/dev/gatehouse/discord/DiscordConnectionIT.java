@@ -10,58 +10,20 @@ import dev.gatehouse.api.ReactionAddedEvent;
 import dev.gatehouse.host.Outbound;
 import dev.gatehouse.host.status.ConnectionState;
 import dev.gatehouse.host.testing.LogCapture;
-import dev.gatehouse.sim.discord.DiscordSimulator;
 import dev.gatehouse.sim.discord.DispatchReceipt;
 import dev.gatehouse.sim.discord.RestCall;
-import dev.gatehouse.sim.discord.SimChannel;
 import dev.gatehouse.sim.discord.SimUser;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The plugin jar through the real host and PF4J against the simulator: a quiet connection stays up,
  * events reach the bot's handler once with the right flags, outbound operations reach Discord's REST
  * API, and close leaves nothing behind.
  */
-@Integration
-class DiscordConnectionIT {
-
-    private static DiscordSimulator sim;
-    private static SimUser alice;
-    private static SimChannel general;
-
-    @TempDir
-    Path dir;
-    private DiscordHost h;
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = DiscordSimulator.builder().heartbeatInterval(Duration.ofMillis(1000)).closeTimeout(Duration.ofSeconds(2)).start();
-        alice = sim.createUser("alice");
-        general = sim.defaultGuild().defaultChannel();
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (h != null) {
-            h.close();
-            assertThat(h.bot.stats().maxOpenAtOnce()).as("sockets open at once for one bot, in any scenario")
-                    .isLessThanOrEqualTo(1);
-        }
-        sim.clearFaults();
-    }
+class DiscordConnectionIT extends SimulatorIT {
 
     @Test
     void anIdleConnectionStaysUpAcrossManyStaleWindows() throws Exception {

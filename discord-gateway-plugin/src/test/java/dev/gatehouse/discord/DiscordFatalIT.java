@@ -4,49 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.host.status.ConnectionState;
-import dev.gatehouse.sim.discord.DiscordSimulator;
 import dev.gatehouse.sim.discord.IdentifyReply;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What retrying cannot fix ends in FAILED at once, with the cause saying what to change, and nothing
  * connects again: a rejected token on the gateway (4004) or on REST (401), a privileged intent the
  * bot may not use (4014).
  */
-@Integration
-class DiscordFatalIT {
-
-    private static DiscordSimulator sim;
-
-    @TempDir
-    Path dir;
-    private DiscordHost h;
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = DiscordSimulator.builder().heartbeatInterval(Duration.ofMillis(1000)).closeTimeout(Duration.ofSeconds(2)).start();
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (h != null) {
-            h.close();
-            assertThat(h.bot.stats().maxOpenAtOnce()).as("sockets open at once for one bot, in any scenario")
-                    .isLessThanOrEqualTo(1);
-        }
-        sim.clearFaults();
-    }
+class DiscordFatalIT extends SimulatorIT {
 
     /** Starts the host and waits for FAILED; then checks nothing else connects for a while. */
     private long startAndAwaitFailed() throws Exception {

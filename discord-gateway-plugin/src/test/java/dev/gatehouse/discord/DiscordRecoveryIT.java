@@ -8,16 +8,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.host.status.ReconnectKind;
 import dev.gatehouse.sim.discord.AcceptMode;
-import dev.gatehouse.sim.discord.DiscordSimulator;
 import dev.gatehouse.sim.discord.GatewayFault;
 import dev.gatehouse.sim.discord.IdentifyReply;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Where JDA alone would loop or wait forever, the host's policy takes over through what the plugin
@@ -26,34 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (JDA stuck before CONNECTED), and a session Discord invalidates on every IDENTIFY (JDA re-identifies
  * forever).
  */
-@Integration
-class DiscordRecoveryIT {
-
-    private static DiscordSimulator sim;
-
-    @TempDir
-    Path dir;
-    private DiscordHost h;
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = DiscordSimulator.builder().heartbeatInterval(Duration.ofMillis(1000)).closeTimeout(Duration.ofSeconds(2)).start();
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (h != null) {
-            h.close();
-            assertThat(h.bot.stats().maxOpenAtOnce()).as("sockets open at once for one bot, in any scenario")
-                    .isLessThanOrEqualTo(1);
-        }
-        sim.clearFaults();
-    }
+class DiscordRecoveryIT extends SimulatorIT {
 
     @Test
     void anUnreachableGatewayAtStartFailsAttemptsOnTheHostsBackoffThenConnectsWhenItHeals() throws Exception {

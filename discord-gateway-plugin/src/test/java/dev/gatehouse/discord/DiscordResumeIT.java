@@ -6,21 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.host.status.ReconnectKind;
-import dev.gatehouse.sim.discord.DiscordSimulator;
 import dev.gatehouse.sim.discord.DispatchReceipt;
 import dev.gatehouse.sim.discord.GatewayFault;
-import dev.gatehouse.sim.discord.SimChannel;
-import dev.gatehouse.sim.discord.SimUser;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,38 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (its storm guard is set to engage on one more), then "connected", resumed or not as Discord decided,
  * and never force a reconnect of its own.
  */
-@Integration
-class DiscordResumeIT {
-
-    private static DiscordSimulator sim;
-    private static SimUser alice;
-    private static SimChannel general;
-
-    @TempDir
-    Path dir;
-    private DiscordHost h;
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = DiscordSimulator.builder().heartbeatInterval(Duration.ofMillis(1000)).closeTimeout(Duration.ofSeconds(2)).start();
-        alice = sim.createUser("alice");
-        general = sim.defaultGuild().defaultChannel();
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (h != null) {
-            h.close();
-            assertThat(h.bot.stats().maxOpenAtOnce()).as("sockets open at once for one bot, in any scenario")
-                    .isLessThanOrEqualTo(1);
-        }
-        sim.clearFaults();
-    }
+class DiscordResumeIT extends SimulatorIT {
 
     /** A host whose storm guard engages on one socket loss more than {@code losses}. */
     private DiscordHost connectedHost(int losses, String outageReportAfter) throws Exception {

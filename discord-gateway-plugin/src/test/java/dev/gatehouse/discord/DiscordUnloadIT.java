@@ -6,20 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.gatehouse.host.Outbound;
 import dev.gatehouse.host.plugins.PluginStatus;
 import dev.gatehouse.host.reload.ReloadResult;
-import dev.gatehouse.sim.discord.DiscordSimulator;
 import dev.gatehouse.sim.discord.GatewayFault;
-import dev.gatehouse.sim.discord.SimChannel;
-import dev.gatehouse.sim.discord.SimUser;
 import java.lang.ref.WeakReference;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * After the host unloads the plugin (here: a reload of the same jar), nothing of the plugin keeps its
@@ -29,40 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * on the stack used to pin it too, through their inherited access-control context; the host now creates
  * its threads privileged, and this test would fail if any thread still did.
  */
-@Integration
-class DiscordUnloadIT {
+class DiscordUnloadIT extends SimulatorIT {
 
     /** Measured 0.2–0.3 s; the host's leak check allows 90 s by default, this test 20 s. */
     private static final Duration COLLECTED_WITHIN = Duration.ofSeconds(15);
 
-    private static DiscordSimulator sim;
-    private static SimUser alice;
-    private static SimChannel general;
-
-    @TempDir
-    Path dir;
-    private DiscordHost h;
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = DiscordSimulator.builder().heartbeatInterval(Duration.ofMillis(1000)).closeTimeout(Duration.ofSeconds(2)).start();
-        alice = sim.createUser("alice");
-        general = sim.defaultGuild().defaultChannel();
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (h != null) {
-            h.close();
-            assertThat(h.bot.stats().maxOpenAtOnce()).as("sockets open at once for one bot, in any scenario")
-                    .isLessThanOrEqualTo(1);
-        }
-    }
 
     @Test
     void theUnloadedPluginsClassLoaderIsCollectedWithinSeconds() throws Exception {

@@ -8,65 +8,28 @@ import static org.awaitility.Awaitility.await;
 import dev.gatehouse.api.MessageEvent;
 import dev.gatehouse.host.status.ConnectionState;
 import dev.gatehouse.host.testing.LogCapture;
-import dev.gatehouse.sim.discord.DiscordSimulator;
 import dev.gatehouse.sim.discord.DispatchReceipt;
 import dev.gatehouse.sim.discord.GatewayFault;
 import dev.gatehouse.sim.discord.SimChannel;
-import dev.gatehouse.sim.discord.SimUser;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Dead sockets JDA notices late (3 heartbeat intervals after the last ACK; a black hole another
  * 10–20 s later) are found by the plugin after 2 observed intervals and dropped so JDA resumes at once;
  * and a slow bot handler, which JDA would take for a zombie if it ran on its socket thread, is none.
  */
-@Integration
-class DiscordZombieIT {
+class DiscordZombieIT extends SimulatorIT {
 
-    private static final Duration INTERVAL = Duration.ofMillis(1000);
+    private static final Duration INTERVAL = HEARTBEAT;
     /** Detection is due 2 intervals after the last ACK, which came at most 1 interval before the fault. */
     private static final long DETECTION_BOUND_MILLIS = 2 * INTERVAL.toMillis() + 600;
 
-    private static DiscordSimulator sim;
-    private static SimUser alice;
-    private static SimChannel general;
-
-    @TempDir
-    Path dir;
-    private DiscordHost h;
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = DiscordSimulator.builder().heartbeatInterval(INTERVAL).closeTimeout(Duration.ofSeconds(2)).start();
-        alice = sim.createUser("alice");
-        general = sim.defaultGuild().defaultChannel();
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (h != null) {
-            h.close();
-            assertThat(h.bot.stats().maxOpenAtOnce()).as("sockets open at once for one bot, in any scenario")
-                    .isLessThanOrEqualTo(1);
-        }
-        sim.clearFaults();
-    }
 
     private void assertDetectedEarlyAndResumed(String fault, long t0, LogCapture logs) {
         await().atMost(Duration.ofSeconds(10)).until(() -> h.events.count(CONNECTED, t0) == 1);
