@@ -1,0 +1,121 @@
+package dev.gatehouse.bench;
+
+import dev.gatehouse.sim.discord.DiscordSimulator;
+import dev.gatehouse.sim.discord.DispatchReceipt;
+import dev.gatehouse.sim.discord.SimBot;
+import dev.gatehouse.sim.discord.SimChannel;
+import dev.gatehouse.sim.discord.SimConnection;
+import dev.gatehouse.sim.discord.SimUser;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * Recovery rounds for a set of Discord bots, whoever runs them (Gatehouse or bare JDA), judged from the
+ * simulator's side: "connected again" is the first moment the bot has a session and an open socket
+ * accepted after the fault (for the storm: after it ended) that identified or resumed — the simulator
+ * answers READY or RESUMED on it at once.
+ */
+final class DiscordRound {
+
+    private static final Duration SETTLE_WITHIN = Duration.ofSeconds(90);
+
+    private final String client;
+    private final DiscordSimulator sim;
+    private final List<SimBot> bots;
+    private final Arrivals arrivals;
+    private final SimChannel channel;
+    private final SimUser author;
+    private final Duration heartbeat;
+    private final Duration settledAfter;
+
+    /**
+     * @param heartbeat the simulator's heartbeat interval: a socket counts as settled after two ACKs, so a
+     *     client that learns the cadence from them (the Gatehouse plugin) knows it
+     */
+    DiscordRound(String client, DiscordSimulator sim, List<SimBot> bots, Arrivals arrivals, Duration heartbeat) {
+        this.client = client;
+        this.sim = sim;
+        this.bots = bots;
+        this.arrivals = arrivals;
+        this.channel = sim.defaultGuild().defaultChannel();
+        this.author = sim.createUser("prober-" + client);
+        this.heartbeat = heartbeat;
+        this.settledAfter = heartbeat.multipliedBy(2).plusMillis(500);
+    }
+
+    /** Waits until every bot holds exactly one identified socket with a session, old enough, and returns them. */
+    List<SimConnection> settle() {
+        Poll.require(SETTLE_WITHIN, client + " Discord bots to hold one settled socket each", () -> bots.stream().allMatch(bot -> {
+            List<SimConnection> open = bot.connections();
+            return open.size() == 1 && bot.sessionId().isPresent()
+                    && open.get(0).acceptedAt().isBefore(Instant.now().minus(settledAfter));
+        }));
+        return bots.stream().map(bot -> bot.connections().get(0)).toList();
+    }
+
+    RoundResult run(DiscordFault fault, Duration storm, Duration timeout) {
+        List<SimConnection> faulted = settle();
+        bots.forEach(SimBot::resetMaxOpen);
+        List<Long> acceptsBefore = bots.stream().map(b -> b.stats().tcpAccepts()).toList();
+        // The storm changes the whole gateway, so it hits every bot at once; other faults are spread over one
+        // heartbeat interval, the period of JDA's and the plugin's liveness checks.
+        TrialLoop.Result result = TrialLoop.run(new Trials(fault, faulted), fault.sustained() ? Duration.ZERO : heartbeat,
+                fault.sustained() ? storm : null, timeout);
+        List<Long> opened = new ArrayList<>();
+        List<Integer> maxOpen = new ArrayList<>();
+        for (int i = 0; i < bots.size(); i++) {
+            var stats = bots.get(i).stats();
+            opened.add(stats.tcpAccepts() - acceptsBefore.get(i));
+            maxOpen.add(stats.maxOpenAtOnce());
+        }
+        return new RoundResult(fault.key(), fault.description(), client, result, opened, maxOpen);
+    }
+
+    private final class Trials implements TrialLoop.Trials {
+        private final DiscordFault fault;
+        private final List<SimConnection> faulted;
+
+        Trials(DiscordFault fault, List<SimConnection> faulted) {
+            this.fault = fault;
+            this.faulted = faulted;
+        }
+
+        @Override
+        public int size() {
+            return faulted.size();
+        }
+
+        @Override
+        public void inject(int i) {
+            fault.inject(sim, bots.get(i));
+        }
+
+        @Override
+        public void lift(int i) {
+            fault.lift(sim, bots.get(i));
+        }
+
+        @Override
+        public OptionalDouble connectedMillis(int i, TrialLoop.Mark t0) {
+            SimBot bot = bots.get(i);
+            long old = faulted.get(i).id();
+            boolean back = bot.sessionId().isPresent() && bot.connections().stream()
+                    .anyMatch(c -> c.id() > old && c.isOpen() && !c.acceptedAt().isBefore(t0.wall()));
+            return back ? OptionalDouble.of(t0.millisUntilNanos(System.nanoTime())) : OptionalDouble.empty();
+        }
+
+        @Override
+        public String probe(int i) {
+            DispatchReceipt r = bots.get(i).guildMessage(channel, author, "probe");
+            return r.accepted() ? r.entityId() : null;
+        }
+
+        @Override
+        public Arrivals arrivals() {
+            return arrivals;
+        }
+    }
+}

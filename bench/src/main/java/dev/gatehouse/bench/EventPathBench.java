@@ -1,0 +1,258 @@
+package dev.gatehouse.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.api.MessageEvent;
+import dev.gatehouse.host.config.HealthPolicy;
+import dev.gatehouse.sim.discord.DiscordSimulator;
+import dev.gatehouse.sim.discord.DispatchReceipt;
+import dev.gatehouse.sim.discord.SimBot;
+import dev.gatehouse.sim.discord.SimUser;
+import dev.gatehouse.sim.slack.AckRecord;
+import dev.gatehouse.sim.slack.SimSlackApp;
+import dev.gatehouse.sim.slack.SlackSimulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Section 3, the event path: events per second (a burst pushed back to back) and latency (paced events)
+ * from the simulator's push to the bot's handler — and, on Slack, to the acknowledgement the simulator
+ * receives — through Gatehouse, a bare Bolt {@code SocketModeApp} and a bare JDA listener, one connection
+ * each, trials alternating between the clients.
+ */
+final class EventPathBench {
+
+    private static final Duration ARRIVE_WITHIN = Duration.ofSeconds(60);
+    private static final int WARMUP_EVENTS = 300;
+
+    /** A client under test: how to push it one event and where its handler's arrivals are. */
+    private record Client(String platform, String kind, Supplier<String> push, Arrivals arrivals,
+            Function<Collection<String>, Map<String, Double>> ackMillis) {
+    }
+
+    /** One client's figures over the trials. */
+    private static final class ClientFigures {
+        final List<Double> eventsPerSecond = new ArrayList<>();
+        final List<Double> handlerP50 = new ArrayList<>();
+        final List<Double> handlerP99 = new ArrayList<>();
+        final List<Double> ackP50 = new ArrayList<>();
+        final List<Double> ackP99 = new ArrayList<>();
+        long lost;
+    }
+
+    private final BenchOptions.Sizes sizes;
+    private final Dist dist;
+    private final Path work;
+    private final Report report;
+
+    EventPathBench(BenchOptions.Sizes sizes, Dist dist, Path work, Report report) {
+        this.sizes = sizes;
+        this.dist = dist;
+        this.work = work;
+        this.report = report;
+    }
+
+    void run() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("events"));
+        Arrivals slackHost = new Arrivals();
+        Arrivals slackBare = new Arrivals();
+        Arrivals discordHost = new Arrivals();
+        Arrivals discordBare = new Arrivals();
+        try (SlackSimulator hostSlack = SlackSimulator.start(); SlackSimulator bareSlack = SlackSimulator.start();
+                DiscordSimulator hostDiscord = DiscordSimulator.builder().heartbeatInterval(sizes.discordHeartbeat()).start();
+                DiscordSimulator bareDiscord = DiscordSimulator.builder().heartbeatInterval(sizes.discordHeartbeat()).start()) {
+            SimSlackApp hostApp = hostSlack.registerApp();
+            SimSlackApp bareApp = bareSlack.registerApp();
+            SimBot hostBot = hostDiscord.registerBot("bench-events-host");
+            SimBot bareBot = bareDiscord.registerBot("bench-events-bare");
+            List<HostRig.Workspace> workspaces = List.of(
+                    HostRig.Workspace.slack("events", hostApp.appToken(), hostApp.botToken(), hostSlack.apiUrl(), true),
+                    HostRig.Workspace.discord("events", hostBot.token(), hostDiscord.restBaseUrl(), hostDiscord.gatewayUrl()));
+            List<AutoCloseable> bare = new ArrayList<>();
+            try (HostRig rig = HostRig.start(dir, dist.pluginsFolder(dir, true, true), HealthPolicy.defaults(), workspaces,
+                    (ws, platform, e) -> {
+                        if (e instanceof MessageEvent m) {
+                            (platform.equals("slack") ? slackHost : discordHost).seen(m.messageId());
+                        }
+                    })) {
+                bare.add(BareSlack.start(bareSlack.apiUrl(), bareApp.appToken(), bareApp.botToken(), slackBare));
+                BareJda discordLib = BareJda.start(bareDiscord.restBaseUrl(), bareDiscord.gatewayUrl(), bareBot.token(),
+                        discordBare);
+                bare.add(discordLib);
+                rig.awaitAllConnected(Duration.ofSeconds(60));
+                Poll.require(Duration.ofSeconds(60), "the bare JDA to connect", discordLib::connected);
+                awaitFirstSocket(bareSlack, bareApp);
+                List<Client> clients = List.of(
+                        slack(RecoveryBench.GATEHOUSE, hostSlack, hostApp, slackHost),
+                        slack(RecoveryBench.BARE, bareSlack, bareApp, slackBare),
+                        discord(RecoveryBench.GATEHOUSE, hostDiscord, hostBot, discordHost),
+                        discord(RecoveryBench.BARE, bareDiscord, bareBot, discordBare));
+                Map<Client, ClientFigures> figures = new LinkedHashMap<>();
+                for (Client c : clients) {
+                    figures.put(c, new ClientFigures());
+                    burst(c, Math.min(WARMUP_EVENTS, Math.max(sizes.burstEvents(), 20))); // JIT warm-up, not counted
+                }
+                for (int t = 0; t < sizes.eventTrials(); t++) {
+                    report.progress("events: trial " + (t + 1) + " of " + sizes.eventTrials());
+                    for (Client c : clients) {
+                        latencyTrial(c, figures.get(c));
+                        figures.get(c).eventsPerSecond.add(burst(c, sizes.burstEvents()));
+                    }
+                }
+                table(figures);
+            } finally {
+                Parallel.closeAll(bare);
+            }
+        }
+    }
+
+    /** The bare Bolt app's socket is open once its start returned (Tyrus), as the simulator confirms. */
+    private static void awaitFirstSocket(SlackSimulator sim, SimSlackApp app) {
+        Poll.require(Duration.ofSeconds(30), "the bare Bolt app's socket", () -> !sim.openConnections(app).isEmpty());
+    }
+
+    private static Client slack(String kind, SlackSimulator sim, SimSlackApp app, Arrivals arrivals) {
+        Map<String, String> eventIdByTs = new ConcurrentHashMap<>();
+        return new Client("slack", kind, () -> {
+            SlackMessages.Pushed p = SlackMessages.push(sim, app, "C0EVENTS", "hello");
+            eventIdByTs.put(p.ts(), p.eventId());
+            return p.ts();
+        }, arrivals, keys -> {
+            Map<String, String> tsByEventId = new HashMap<>();
+            keys.forEach(ts -> tsByEventId.put(eventIdByTs.get(ts), ts));
+            Map<String, Double> out = new HashMap<>();
+            for (AckRecord a : sim.acks(app)) {
+                String ts = a.eventId() == null ? null : tsByEventId.get(a.eventId());
+                if (ts != null) {
+                    out.putIfAbsent(ts, a.latency().toNanos() / 1e6);
+                }
+            }
+            return out;
+        });
+    }
+
+    private static Client discord(String kind, DiscordSimulator sim, SimBot bot, Arrivals arrivals) {
+        SimUser author = sim.createUser("sender");
+        var channel = sim.defaultGuild().defaultChannel();
+        return new Client("discord", kind, () -> {
+            DispatchReceipt r = bot.guildMessage(channel, author, "hello");
+            if (!r.accepted()) {
+                throw new IllegalStateException("the simulator did not accept an event for " + bot + ": " + r.outcome());
+            }
+            return r.entityId();
+        }, arrivals, ids -> Map.of());
+    }
+
+    /** Paced events: latency from push to handler (and to ack), p50 and p99 of this trial. */
+    private void latencyTrial(Client c, ClientFigures f) {
+        Map<String, Long> pushed = new LinkedHashMap<>();
+        long interval = 1_000_000_000L / Math.max(1, sizes.latencyRate());
+        long next = System.nanoTime();
+        for (int i = 0; i < sizes.latencyEvents(); i++) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            long at = System.nanoTime();
+            pushed.put(c.push().get(), at);
+            next += interval;
+        }
+        awaitArrivals(c, pushed.keySet());
+        List<Double> handler = new ArrayList<>();
+        pushed.forEach((id, at) -> {
+            Long seen = c.arrivals().at(id);
+            if (seen != null) {
+                handler.add((seen - at) / 1e6);
+            }
+        });
+        f.lost += pushed.size() - handler.size();
+        f.handlerP50.add(percentile(handler, 50));
+        f.handlerP99.add(percentile(handler, 99));
+        Map<String, Double> acks = c.ackMillis().apply(pushed.keySet());
+        if (!acks.isEmpty()) {
+            List<Double> ack = new ArrayList<>(acks.values());
+            f.ackP50.add(percentile(ack, 50));
+            f.ackP99.add(percentile(ack, 99));
+        }
+    }
+
+    /** Events pushed back to back; events per second from the first push to the last arrival. */
+    private double burst(Client c, int events) {
+        List<String> ids = new ArrayList<>(events);
+        long start = System.nanoTime();
+        for (int i = 0; i < events; i++) {
+            ids.add(c.push().get());
+        }
+        awaitArrivals(c, ids);
+        long last = ids.stream().map(c.arrivals()::at).filter(t -> t != null).mapToLong(Long::longValue).max().orElse(start);
+        return c.arrivals().countOf(ids) / Math.max(1e-9, (last - start) / 1e9);
+    }
+
+    private static void awaitArrivals(Client c, Collection<String> ids) {
+        Poll.until(ARRIVE_WITHIN, Duration.ofMillis(5), () -> c.arrivals().countOf(ids) == ids.size());
+    }
+
+    private static double percentile(List<Double> values, int p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return Stats.percentile(sorted, p);
+    }
+
+    private void table(Map<Client, ClientFigures> figures) {
+        ArrayNode json = Report.MAPPER.createArrayNode();
+        List<List<String>> rows = new ArrayList<>();
+        for (var e : figures.entrySet()) {
+            Client c = e.getKey();
+            ClientFigures f = e.getValue();
+            ClientFigures base = c.kind().equals(RecoveryBench.GATEHOUSE) ? figures.entrySet().stream()
+                    .filter(b -> b.getKey().platform().equals(c.platform()) && b.getKey().kind().equals(RecoveryBench.BARE))
+                    .map(Map.Entry::getValue).findFirst().orElse(null) : null;
+            Stats rate = Stats.of(f.eventsPerSecond);
+            Stats p50 = Stats.of(f.handlerP50);
+            Stats p99 = Stats.of(f.handlerP99);
+            Stats ack50 = Stats.of(f.ackP50);
+            Stats ack99 = Stats.of(f.ackP99);
+            double rateRatio = base == null ? Double.NaN : Figures.ratio(rate, Stats.of(base.eventsPerSecond));
+            double p50Ratio = base == null ? Double.NaN : Figures.ratio(p50, Stats.of(base.handlerP50));
+            double ack50Ratio = base == null ? Double.NaN : Figures.ratio(ack50, Stats.of(base.ackP50));
+            rows.add(List.of(c.platform(), c.kind(), rate.format("/s"), base == null ? "" : Figures.times(rateRatio),
+                    p50.format("ms"), p99.format("ms"), base == null ? "" : Figures.times(p50Ratio),
+                    ack50.format("ms"), ack99.format("ms"), base == null || ack50.n() == 0 ? "" : Figures.times(ack50Ratio),
+                    Long.toString(f.lost)));
+            ObjectNode n = json.addObject();
+            n.put("platform", c.platform());
+            n.put("client", c.kind());
+            n.set("eventsPerSecond", Figures.json(rate));
+            n.set("pushToHandlerP50Ms", Figures.json(p50));
+            n.set("pushToHandlerP99Ms", Figures.json(p99));
+            n.set("pushToAckP50Ms", Figures.json(ack50));
+            n.set("pushToAckP99Ms", Figures.json(ack99));
+            Figures.putNumber(n, "ratioEventsPerSecond", rateRatio);
+            Figures.putNumber(n, "ratioHandlerP50", p50Ratio);
+            Figures.putNumber(n, "ratioAckP50", ack50Ratio);
+            n.put("lost", f.lost);
+        }
+        report.table("events", "3. Event path: one connection per client, " + sizes.eventTrials() + " trials",
+                List.of("platform", "client", "events/s (burst) min/med/p95/max", "ratio", "push→handler p50",
+                        "push→handler p99", "ratio p50", "push→ack p50", "push→ack p99", "ratio ack", "lost"), rows, json);
+        report.note("events", "burst: " + sizes.burstEvents() + " events pushed back to back, rate = events / (last"
+                + " arrival − first push); latency: " + sizes.latencyEvents() + " events at " + sizes.latencyRate()
+                + "/s, p50 and p99 per trial, then min/median/p95/max over trials; ack latency is the simulator's"
+                + " (write → ack received); Discord has no acks; ratios are Gatehouse median / bare median;"
+                + " the simulator runs in the same JVM and takes its share of the 2 cores.");
+    }
+}
