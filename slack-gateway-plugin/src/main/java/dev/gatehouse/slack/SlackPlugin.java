@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Slack gateway plugin: one jar holding the Slack SDK (Bolt Socket Mode on Tyrus) and the
  * {@link SlackGateway} extension. Its only plugin-wide duties are the SDK's class-loader-wide
- * statics: their metrics threads are stopped at start, OkHttp's shared task threads at stop.
+ * statics: their metrics threads are stopped at start, OkHttp's shared task threads at stop; and
+ * the Tyrus executors all its connections share ({@link TyrusPools}).
  */
 public class SlackPlugin extends Plugin {
 
@@ -23,12 +24,14 @@ public class SlackPlugin extends Plugin {
     @Override
     public void start() {
         SdkStatics.stopStaticMetricsThreads();
+        TyrusPools.install(context.executors());
         log.info("slack gateway plugin {} started (host API {})", context.pluginId(), context.apiVersion());
     }
 
     @Override
     public void stop() {
         // Every connection is closed by now: the host closes them before it stops plugins.
+        TyrusPools.uninstall();
         SdkStatics.stopSharedHttpThreads();
     }
 }

@@ -32,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 @IntegrationTest
 class ConnectionLifecycleIT {
 
+    /** TyrusPools.SCHEDULER_THREADS: the timer threads all of the plugin's connections share. */
+    private static final int TYRUS_TIMERS = 2;
+
     @TempDir
     static Path dir;
     private static SlackSimulator sim;
@@ -73,6 +76,9 @@ class ConnectionLifecycleIT {
         assertThat(JvmThreads.named(List.of("gh-slack-acme-1-socket-mode-")))
                 .anyMatch(n -> n.contains("socket-mode-message-processor"))
                 .anyMatch(n -> n.contains("socket-mode-session-monitor"));
+        // Tyrus runs on the plugin's shared pools (TyrusPools), not on a 10-thread scheduler per client.
+        assertThat(JvmThreads.named(List.of("tyrus-"))).isEmpty();
+        assertThat(JvmThreads.named(List.of("gh-slack-gateway-tyrus-timers-"))).hasSizeLessThanOrEqualTo(TYRUS_TIMERS);
     }
 
     @Test
