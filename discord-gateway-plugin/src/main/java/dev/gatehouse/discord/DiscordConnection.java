@@ -50,7 +50,7 @@ final class DiscordConnection implements GatewayConnection {
     }
 
     /** Builds JDA and returns; the gateway connects afterwards and reports through the health handle. */
-    static DiscordConnection open(GatewayContext ctx) {
+    static DiscordConnection open(GatewayContext ctx, SharedPools shared) {
         DiscordSettings settings = DiscordSettings.parse(ctx.settings());
         String label = ctx.platform() + "/" + ctx.workspace() + " epoch " + ctx.epoch();
         JdaSocket socket = new JdaSocket(label);
@@ -60,7 +60,7 @@ final class DiscordConnection implements GatewayConnection {
         OkHttpClient http = RestHttpClient.create(settings.restTimeout(), ctx.executors().newExecutor("okhttp", 1));
         JDA jda;
         try {
-            jda = JdaFactory.build(settings, ctx, label, http, new GatewayEvents(label, monitor, ctx.inbound()));
+            jda = JdaFactory.build(settings, ctx, label, http, new GatewayEvents(label, monitor, ctx.inbound()), shared);
         } catch (InvalidTokenException e) {
             RestHttpClient.release(http);
             String why = "Discord answered 401 Unauthorized to GET users/@me: " + ctx.settings().keyPath(DiscordSettings.TOKEN)

@@ -4,6 +4,7 @@ import dev.gatehouse.api.Gateway;
 import dev.gatehouse.api.GatewayConnection;
 import dev.gatehouse.api.GatewayContext;
 import dev.gatehouse.api.GatewaySettings;
+import dev.gatehouse.api.PluginContext;
 import java.net.URI;
 import java.util.Set;
 import org.pf4j.Extension;
@@ -17,6 +18,24 @@ import org.pf4j.Extension;
 public class DiscordGateway implements Gateway {
 
     static final String PLATFORM = "discord";
+
+    private final PluginContext plugin;
+    /** Created with the first connection, on the plugin's executors; {@code null} until then. */
+    private SharedPools shared;
+
+    /**
+     * The host's constructor: the plugin's executors carry the pools all bots share.
+     *
+     * @param plugin the plugin's host services
+     */
+    public DiscordGateway(PluginContext plugin) {
+        this.plugin = plugin;
+    }
+
+    /** For validation outside a host (no connection can be opened). */
+    public DiscordGateway() {
+        this(null);
+    }
 
     @Override
     public String platform() {
@@ -46,6 +65,17 @@ public class DiscordGateway implements Gateway {
 
     @Override
     public GatewayConnection open(GatewayContext context) {
-        return DiscordConnection.open(context);
+        return DiscordConnection.open(context, sharedPools());
+    }
+
+    private synchronized SharedPools sharedPools() {
+        if (plugin == null) {
+            throw new IllegalStateException("this DiscordGateway was built without the host's PluginContext;"
+                    + " connections are opened by a Gatehouse host, which passes it");
+        }
+        if (shared == null) {
+            shared = SharedPools.on(plugin.executors());
+        }
+        return shared;
     }
 }

@@ -13,9 +13,11 @@ import okhttp3.OkHttpClient;
 
 /**
  * Builds the JDA instance of one connection: pointed at the configured REST and gateway URLs, every
- * thread pool JDA lets us replace backed by the connection's host executors, no JVM shutdown hook.
+ * thread pool JDA lets us replace backed by host executors, no JVM shutdown hook. The REST pools are
+ * the plugin's, shared by all bots ({@link SharedPools}), and JDA leaves them running; the others are
+ * the connection's own.
  *
- * <p>JDA is told to shut each pool down itself ({@code automaticShutdown}): it does so exactly once,
+ * <p>JDA is told to shut each of the connection's own pools down itself ({@code automaticShutdown}): it does so exactly once,
  * when this JDA shuts down (our close, or a close code it cannot recover from), after which nothing may
  * run on them anyway; JDA also reads "gateway pool shut down" as "do not reconnect". The host shuts the
  * same executors down again after the close, which is a no-op by then. Threads JDA still makes itself
@@ -32,7 +34,7 @@ final class JdaFactory {
      * @throws net.dv8tion.jda.api.exceptions.InvalidTokenException if Discord answered 401
      */
     static JDA build(DiscordSettings settings, GatewayContext ctx, String label, OkHttpClient http,
-            EventListener listener) {
+            EventListener listener, SharedPools shared) {
         GatewayExecutors ex = ctx.executors();
         // JDA copies this map into the logging MDC of its own socket threads, so their lines name the connection.
         ConcurrentHashMap<String, String> mdc = new ConcurrentHashMap<>(Map.of("workspace", ctx.workspace(),
@@ -47,9 +49,9 @@ final class JdaFactory {
                 .setAutoReconnect(true)
                 .setHttpClient(http)
                 .setGatewayPool(ex.newScheduler("jda-gateway", 1), true)
-                .setRateLimitScheduler(ex.newScheduler("jda-ratelimit", 1), true)
-                .setRateLimitElastic(ex.newExecutor("jda-rest", 2), true)
-                .setCallbackPool(ex.newExecutor("jda-callback", 1), true)
+                .setRateLimitScheduler(shared.rateLimitScheduler(), false)
+                .setRateLimitElastic(shared.rest(), false)
+                .setCallbackPool(shared.callbacks(), false)
                 // One thread: listeners run off JDA's socket threads and still see events in gateway order.
                 .setEventPool(ex.newExecutor("jda-events", 1), true)
                 .setContextMap(mdc)

@@ -124,6 +124,10 @@ class DiscordConnectionIT extends SimulatorIT {
         assertThat(calls.get(0).json().path("content").asText()).isEqualTo("answer \"quoted\"\nsecond line");
         assertThat(calls.get(1).json().path("message_reference").path("message_id").asText()).isEqualTo(question.entityId());
         assertThat(calls.get(2).json().path("content").asText()).isEqualTo("edited");
+        // The REST pools that served these calls are the plugin's, shared by all bots (SharedPools).
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .anyMatch(n -> n.startsWith("gh-discord-gateway-jda-ratelimit-"))
+                .noneMatch(n -> n.matches("gh-discord-.+-\\d+-jda-(ratelimit|rest|callback)-\\d+"));
     }
 
     @Test
