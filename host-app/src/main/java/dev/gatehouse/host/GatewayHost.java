@@ -135,15 +135,17 @@ public final class GatewayHost implements AutoCloseable {
         supervisorThread = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory("gatehouse-supervisor"));
         supervisorThread.setRemoveOnCancelPolicy(true);
         scheduler = new ExecutorScheduler(supervisorThread);
-        blocking = Executors.newCachedThreadPool(DaemonThreads.factory("gatehouse-blocking"));
+        // Plugin calls (open, close, probes; sends) run on threads that end with them or soon after,
+        // so that nothing a plugin leaves in their thread-locals outlives its unload (DaemonThreads).
+        blocking = DaemonThreads.shortLivedPool("gatehouse-blocking", Duration.ZERO);
         handlers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
                 DaemonThreads.factory("gatehouse-handler"));
-        outboundPool = Executors.newCachedThreadPool(DaemonThreads.factory("gatehouse-outbound"));
+        outboundPool = DaemonThreads.shortLivedPool("gatehouse-outbound", Duration.ofSeconds(2));
         NetworkProbe probe = probeOverride != null ? probeOverride
                 : new HttpNetworkProbe(blocking, c.health().probeTimeout(), ticker, Duration.ofSeconds(2));
         plugins = new PluginRuntime(c.pluginsDir(), Version.API, c.health().closeTimeout());
         metrics = new HostMetrics(() -> heartbeat != null && heartbeat.status().withheld(), () -> reloader != null
-                && reloader.restartRecommended());
+                && reloader.restartRecommended(), () -> reloader == null ? 0 : reloader.unloadedLoadersPending());
         dispatcher = new EventDispatcher(handlers, ticker, Duration.ofMinutes(10), 200_000,
                 (ws, platform) -> metrics.event(new ConnectionKey(ws, platform), HostMetrics.Direction.INBOUND));
         initialHandlers.forEach(dispatcher::addHandler);

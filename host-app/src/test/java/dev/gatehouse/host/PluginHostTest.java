@@ -8,6 +8,7 @@ import dev.gatehouse.host.config.GatehouseConfig;
 import dev.gatehouse.host.plugins.PluginStatus;
 import dev.gatehouse.host.status.ConnectionState;
 import dev.gatehouse.host.status.ConnectionStatus;
+import dev.gatehouse.host.testing.LiveThreads;
 import dev.gatehouse.host.testing.LogCapture;
 import dev.gatehouse.host.testing.LoopbackServer;
 import dev.gatehouse.host.testing.PluginJars;
@@ -286,14 +287,17 @@ class PluginHostTest {
 
     @Test
     void closeReleasesEverySocketAndPluginThread() throws Exception {
+        Set<Long> leftBehindByOtherTests = LiveThreads.idsOf("gh-", "gatehouse-");
         Files.copy(PluginJars.testPlugin(), plugins.resolve("loopback.jar"));
         start(ONE);
         LoopbackServer.Conn c = server.await("acme", 1);
         await().until(() -> conn("acme").state() == ConnectionState.CONNECTED);
         host.close();
         await().atMost(Duration.ofSeconds(5)).until(() -> c.closed);
-        await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().startsWith("gh-") || t.getName().startsWith("gatehouse-")));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            Set<Thread> left = LiveThreads.namedSince(leftBehindByOtherTests, "gh-", "gatehouse-");
+            assertThat(left).as(() -> "threads this host left running:\n" + LiveThreads.describe(left)).isEmpty();
+        });
         assertThat(exit.requests).isEmpty();
         host = null;
     }

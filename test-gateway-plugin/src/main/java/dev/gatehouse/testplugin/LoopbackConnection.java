@@ -28,6 +28,13 @@ final class LoopbackConnection implements GatewayConnection {
 
     private static final Logger log = LoggerFactory.getLogger(LoopbackConnection.class);
 
+    /**
+     * A per-thread cache as real libraries keep one (Grizzly's ThreadCache, for one): set on whichever
+     * thread opens a connection and never cleared, it holds this plugin's class loader for as long as
+     * that thread lives. The host must not keep such threads after the plugin is unloaded.
+     */
+    private static final ThreadLocal<Class<?>> PER_THREAD_CACHE = new ThreadLocal<>();
+
     private final GatewayContext ctx;
     private final Socket socket;
     private final Writer out;
@@ -46,6 +53,7 @@ final class LoopbackConnection implements GatewayConnection {
             // A careless plugin logging its secret: the host must mask it in the log output.
             log.info("connecting with credential {}", ctx.settings().string("credential"));
         }
+        PER_THREAD_CACHE.set(LoopbackConnection.class);
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         LoopbackConnection c = new LoopbackConnection(ctx, s);

@@ -39,7 +39,8 @@ public final class HostMetrics implements SupervisorListener, AutoCloseable {
     private final Map<ConnectionKey, List<Meter>> perConnection = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
-    public HostMetrics(BooleanSupplier heartbeatWithheld, BooleanSupplier restartRecommended) {
+    public HostMetrics(BooleanSupplier heartbeatWithheld, BooleanSupplier restartRecommended,
+            java.util.function.IntSupplier unloadedLoadersPending) {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
@@ -50,6 +51,9 @@ public final class HostMetrics implements SupervisorListener, AutoCloseable {
                 .description("1 while the heartbeat file is withheld").register(registry);
         Gauge.builder("gatehouse.restart.recommended", () -> restartRecommended.getAsBoolean() ? 1 : 0)
                 .description("1 when an unloaded plugin's class loader stayed reachable: restart to reclaim it")
+                .register(registry);
+        Gauge.builder("gatehouse.plugin.loaders.pending", unloadedLoadersPending::getAsInt)
+                .description("unloaded plugin class loaders not yet garbage-collected (the leak check still watches them)")
                 .register(registry);
     }
 

@@ -104,9 +104,10 @@ final class LeakCheck implements AutoCloseable {
         return !suspected.isEmpty();
     }
 
-    /** Loaders still being watched (not yet collected, bound not yet passed). */
+    /** Unloaded loaders not yet collected: still watched within their bound, or suspected past it. */
     synchronized int pending() {
-        return pending.size();
+        suspected.removeIf(p -> p.ref().get() == null);
+        return pending.size() + suspected.size();
     }
 
     @Override

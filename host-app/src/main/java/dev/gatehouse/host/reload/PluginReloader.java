@@ -381,6 +381,16 @@ public final class PluginReloader implements AutoCloseable {
         return leaks.any();
     }
 
+    /**
+     * Unloaded plugin class loaders the leak check still watches: not yet collected, within their bound
+     * or past it.
+     *
+     * @return how many
+     */
+    public int unloadedLoadersPending() {
+        return leaks.pending();
+    }
+
     public boolean leakSuspected(String pluginId) {
         return leaks.isSuspected(pluginId);
     }

@@ -9,6 +9,7 @@ import dev.gatehouse.host.plugins.PluginStatus;
 import dev.gatehouse.host.reload.ReloadResult.Outcome;
 import dev.gatehouse.host.status.ConnectionState;
 import dev.gatehouse.host.status.ConnectionStatus;
+import dev.gatehouse.host.testing.LiveThreads;
 import dev.gatehouse.host.testing.LoopbackServer;
 import dev.gatehouse.host.testing.PluginJars;
 import dev.gatehouse.host.testing.RecordingExit;
@@ -96,7 +97,8 @@ class PluginReloadTest {
     @Test
     void aNewVersionDroppedIntoIncomingIsSwappedInAndTheOldJarKept() throws Exception {
         drop(version("1.1.0", Map.of()), "loopback-1.1.0.jar");
-        await().atMost(Duration.ofSeconds(15)).until(() -> "1.1.0".equals(plugin().version()) && host.isReady()
+        // ignoreExceptions: between unload and load no version of the plugin is STARTED and plugin() throws.
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> "1.1.0".equals(plugin().version()) && host.isReady()
                 && acme().epoch() == 2 && Files.exists(plugins.resolve(".previous/loopback-gateway-1.0.0.jar")));
         assertThat(Files.exists(plugins.resolve("loopback-gateway-1.1.0.jar"))).isTrue();
         assertThat(Files.exists(plugins.resolve(".previous/loopback-gateway-1.0.0.jar"))).isTrue();
@@ -164,11 +166,15 @@ class PluginReloadTest {
 
     @Test
     void aVersionThatDoesNotConnectIsRolledBack() throws Exception {
-        server.refuseNext.set(1);
+        // Refuse every connection until the verdict: refusing only the next one let a quick retry (backoff
+        // jitter near zero) connect the new version within the bound, and it was rightly kept.
+        server.refuseNext.set(Integer.MAX_VALUE);
         ReloadResult r = host.installPlugin(version("2.1.0", Map.of()), false).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        server.refuseNext.set(0);
         assertThat(r.outcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(r.reason()).contains("did not connect");
-        await().atMost(Duration.ofSeconds(10)).until(() -> host.isReady());
+        // The restored version's first attempt may have been refused too: open timeout 2 s + backoff up to 10 s.
+        await().atMost(Duration.ofSeconds(30)).until(() -> host.isReady());
         assertThat(plugin().version()).isEqualTo("1.0.0");
         assertThat(Files.exists(plugins.resolve("loopback-gateway-1.0.0.jar"))).isTrue();
     }
@@ -219,6 +225,8 @@ class PluginReloadTest {
     @Test
     void fiftySwapsUnderEventsLoseNothingAndLeakNothing() throws Exception {
         int swaps = 50;
+        // A previous test's plugin whose close hangs on purpose keeps its reader for a minute: not ours.
+        Set<Long> leftBehindByOtherTests = LiveThreads.idsOf("gh-");
         java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
         Thread pusher = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
@@ -253,10 +261,17 @@ class PluginReloadTest {
         await("every event sent was handled and acknowledged").atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(handled).hasSize(sent.get()));
         await().atMost(Duration.ofSeconds(10)).until(() -> server.unacked("acme") == 0);
+        // Every swapped-out loader collected, although each old version left a thread-local on the host
+        // thread that opened its connection (LoopbackConnection): those threads end with the call.
         await("old class loaders collected").atMost(Duration.ofSeconds(15))
-                .until(() -> host.status().plugins().stream().noneMatch(PluginStatus::leakSuspected));
-        assertThat(Thread.getAllStackTraces().keySet()).as("plugin threads of old versions")
-                .filteredOn(t -> t.getName().startsWith("gh-")).hasSizeLessThanOrEqualTo(1);
+                .until(() -> host.scrapeMetrics().contains("gatehouse_plugin_loaders_pending 0.0"));
+        assertThat(host.status().plugins()).noneMatch(PluginStatus::leakSuspected);
+        String current = "gh-loopback-acme-" + (swaps + 2) + "-";
+        await("plugin threads of old versions end").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Set<Thread> old = LiveThreads.namedSince(leftBehindByOtherTests, "gh-");
+            old.removeIf(t -> t.getName().startsWith(current));
+            assertThat(old).as(() -> "plugin threads of old versions:\n" + LiveThreads.describe(old)).isEmpty();
+        });
         assertThat(threadsAfter).as("threads under load, after vs before 50 swaps").isLessThanOrEqualTo(threadsBefore + 2);
         long metaspaceAfter = metaspaceAfterGc();
         long unloaded = java.lang.management.ManagementFactory.getClassLoadingMXBean().getUnloadedClassCount() - unloadedBefore;
