@@ -17,8 +17,8 @@ import okhttp3.OkHttpClient;
  * the plugin's, shared by all bots ({@link SharedPools}), and JDA leaves them running; the others are
  * the connection's own.
  *
- * <p>JDA is told to shut each of the connection's own pools down itself ({@code automaticShutdown}): it does so exactly once,
- * when this JDA shuts down (our close, or a close code it cannot recover from), after which nothing may
+ * <p>JDA is told to shut each of the connection's own pools down itself ({@code automaticShutdown}): it
+ * does so exactly once, when this JDA shuts down (our close, or a close code it cannot recover from), after which nothing may
  * run on them anyway; JDA also reads "gateway pool shut down" as "do not reconnect". The host shuts the
  * same executors down again after the close, which is a no-op by then. Threads JDA still makes itself
  * are nv-websocket's read and write threads, which end with their socket.
