@@ -28,5 +28,6 @@ final class BenchLogging {
         } catch (JoranException e) {
             System.err.println("bench: logging not configured: " + e.getMessage());
         }
+        dev.gatehouse.host.logging.JulBridge.install(); // Tyrus and Grizzly log through java.util.logging
     }
 }

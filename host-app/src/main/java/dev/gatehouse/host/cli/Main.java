@@ -2,6 +2,7 @@ package dev.gatehouse.host.cli;
 
 import dev.gatehouse.host.exit.ExitCodes;
 import dev.gatehouse.host.exit.SystemProcessExit;
+import dev.gatehouse.host.logging.JulBridge;
 import picocli.CommandLine;
 
 /** The {@code gatehouse} command line. */
@@ -11,6 +12,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        JulBridge.install();
         int code = commandLine().execute(args);
         new SystemProcessExit().exit(code, null);
     }

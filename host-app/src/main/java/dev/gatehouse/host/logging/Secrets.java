@@ -21,6 +21,7 @@ public final class Secrets {
             "xox[abposr]-[A-Za-z0-9-]{6,}"
             + "|xapp-[A-Za-z0-9-]{6,}"
             + "|[A-Za-z0-9_-]{23,28}\\.[A-Za-z0-9_-]{6,7}\\.[A-Za-z0-9_-]{27,}"
+            + "|(?<=[?&]ticket=)[^&\\s\"']{4,}"
             + "|(?i)(?<=\\b(?:bearer|bot) )[A-Za-z0-9._~+/=-]{8,}");
 
     private Secrets() {
