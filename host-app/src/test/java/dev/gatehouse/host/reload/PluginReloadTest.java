@@ -99,7 +99,8 @@ class PluginReloadTest {
         drop(version("1.1.0", Map.of()), "loopback-1.1.0.jar");
         // ignoreExceptions: between unload and load no version of the plugin is STARTED and plugin() throws.
         await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
-                .until(() -> "1.1.0".equals(plugin().version()) && host.isReady() && acme().epoch() == 2 && Files.exists(plugins.resolve(".previous/loopback-gateway-1.0.0.jar")));
+                .until(() -> "1.1.0".equals(plugin().version()) && host.isReady() && acme().epoch() == 2
+                        && Files.exists(plugins.resolve(".previous/loopback-gateway-1.0.0.jar")));
         assertThat(Files.exists(plugins.resolve("loopback-gateway-1.1.0.jar"))).isTrue();
         assertThat(Files.exists(plugins.resolve(".previous/loopback-gateway-1.0.0.jar"))).isTrue();
         assertThat(Files.exists(plugins.resolve("loopback-gateway-1.0.0.jar"))).isFalse();
