@@ -9,41 +9,27 @@ import dev.gatehouse.sim.slack.AckRecord;
 import dev.gatehouse.sim.slack.Delivery;
 import dev.gatehouse.sim.slack.SimSlackApp;
 import dev.gatehouse.sim.slack.SlackAppStats;
-import dev.gatehouse.sim.slack.SlackSimulator;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 1,000 events against a bot whose handler is deliberately slow: every event reaches it exactly once
  * and every delivery is acknowledged within Slack's 3 s. The simulator's ack timeout is 1.5 s (Slack:
  * 3 s), so events still in the bot's hands are redelivered and the redeliveries are mixed in.
  */
-@IntegrationTest
-class AckUnderLoadIT {
+class AckUnderLoadIT extends SimulatorIT {
 
     private static final int EVENTS = 1000;
     private static final int CHANNELS = 8;
 
-    @TempDir
-    static Path dir;
-    private static SlackSimulator sim;
-
     @BeforeAll
     static void startSimulator() {
-        sim = SlackSimulator.builder().ackTimeout(Duration.ofMillis(1500)).maxLifetime(Duration.ofMinutes(10)).start();
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
+        sim = simulator().ackTimeout(Duration.ofMillis(1500)).start();
     }
 
     /** Every 100th message takes 2.5 s, the rest 2 ms; a slow one holds up its channel's later messages. */

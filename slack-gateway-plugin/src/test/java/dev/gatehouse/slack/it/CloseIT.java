@@ -8,37 +8,17 @@ import dev.gatehouse.sim.slack.ConnectionFault;
 import dev.gatehouse.sim.slack.MethodFault;
 import dev.gatehouse.sim.slack.SimSlackApp;
 import dev.gatehouse.sim.slack.SlackAppStats;
-import dev.gatehouse.sim.slack.SlackSimulator;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Trap A: the SDK's own stop/close leave a client that reconnects when it is stopped during an outage
  * or on a half-open socket. The plugin's close must leave nothing that reconnects, acknowledges or
  * keeps a thread.
  */
-@IntegrationTest
-class CloseIT {
-
-    @TempDir
-    static Path dir;
-    private static SlackSimulator sim;
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = SlackSimulator.builder().maxLifetime(Duration.ofMinutes(10)).start();
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
+class CloseIT extends SimulatorIT {
 
     @Test
     void closingDuringHalfOpenAndDuringAnOutageLeavesNoClientThatReconnectsAndNoThread() throws Exception {

@@ -13,49 +13,20 @@ import dev.gatehouse.sim.slack.ConnectionFault;
 import dev.gatehouse.sim.slack.DisconnectReason;
 import dev.gatehouse.sim.slack.MethodFault;
 import dev.gatehouse.sim.slack.SimSlackApp;
-import dev.gatehouse.sim.slack.SlackSimulator;
 import dev.gatehouse.sim.slack.TokenKind;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Connecting, staying connected, and refusing to loop on bad credentials. */
-@IntegrationTest
-class ConnectionLifecycleIT {
+class ConnectionLifecycleIT extends SimulatorIT {
 
     /** TyrusPools.SCHEDULER_THREADS: the timer threads all of the plugin's connections share. */
     private static final int TYRUS_TIMERS = 2;
-
-    @TempDir
-    static Path dir;
-    private static SlackSimulator sim;
-    private SlackHost host;
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = SlackSimulator.builder().maxLifetime(Duration.ofMinutes(10)).start();
-    }
-
-    @AfterEach
-    void closeHost() {
-        if (host != null) {
-            host.close();
-        }
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
 
     @Test
     void connectsWithOneSocketOnTheHostsThreadsAndWithoutMetricsThreads() throws Exception {

@@ -19,49 +19,27 @@ import dev.gatehouse.sim.slack.EnvelopeType;
 import dev.gatehouse.sim.slack.MethodFault;
 import dev.gatehouse.sim.slack.SimSlackApp;
 import dev.gatehouse.sim.slack.SlackEvents;
-import dev.gatehouse.sim.slack.SlackSimulator;
 import dev.gatehouse.sim.slack.TokenKind;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Events in (mapping, acknowledgement, deduplication) and messages out, through the real host. */
-@IntegrationTest
-class EventsAndOutboundIT {
+class EventsAndOutboundIT extends SimulatorIT {
 
     /** Shorter than Slack's 3 s, so a deliberately slow handler provokes a redelivery quickly. */
     private static final Duration SIM_ACK_TIMEOUT = Duration.ofSeconds(1);
 
-    @TempDir
-    static Path dir;
-    private static SlackSimulator sim;
-    private SlackHost host;
     private SimSlackApp app;
 
     @BeforeAll
     static void startSimulator() {
-        sim = SlackSimulator.builder().ackTimeout(SIM_ACK_TIMEOUT).maxLifetime(Duration.ofMinutes(10)).start();
-    }
-
-    @AfterEach
-    void closeHost() {
-        if (host != null) {
-            host.close();
-        }
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
+        sim = simulator().ackTimeout(SIM_ACK_TIMEOUT).start();
     }
 
     private void start() throws Exception {

@@ -8,47 +8,18 @@ import dev.gatehouse.sim.slack.ConnectionFault;
 import dev.gatehouse.sim.slack.Delivery;
 import dev.gatehouse.sim.slack.MethodFault;
 import dev.gatehouse.sim.slack.SimSlackApp;
-import dev.gatehouse.sim.slack.SlackSimulator;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Outages the library cannot heal within the host's patience (staleAfter 3 s): the host forces
  * reconnects on its backoff schedule (base 200 ms, jitter fixed at 1), recovers when Slack does, and
  * exits when the attempt budget is spent.
  */
-@IntegrationTest
-class OutageIT {
-
-    @TempDir
-    static Path dir;
-    private static SlackSimulator sim;
-    private SlackHost host;
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = SlackSimulator.builder().maxLifetime(Duration.ofMinutes(10)).start();
-    }
-
-    @AfterEach
-    void closeHost() {
-        if (host != null) {
-            host.close();
-        }
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
+class OutageIT extends SimulatorIT {
 
     private long failedAttempts(String ws) {
         return host.timeline.into(ws, ConnectionState.BACKING_OFF).size();

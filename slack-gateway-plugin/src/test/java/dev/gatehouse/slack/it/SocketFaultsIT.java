@@ -11,49 +11,20 @@ import dev.gatehouse.sim.slack.Delivery;
 import dev.gatehouse.sim.slack.DisconnectReason;
 import dev.gatehouse.sim.slack.SimConnection;
 import dev.gatehouse.sim.slack.SimSlackApp;
-import dev.gatehouse.sim.slack.SlackSimulator;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults on an open WebSocket: the library heals them itself, the plugin reports them honestly, and
  * the host never needs to force anything (staleAfter 8 s, above the SDK's 5 s session check).
  * Independent scenarios run side by side as workspaces of one host.
  */
-@IntegrationTest
-class SocketFaultsIT {
-
-    @TempDir
-    static Path dir;
-    private static SlackSimulator sim;
-    private SlackHost host;
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = SlackSimulator.builder().maxLifetime(Duration.ofMinutes(10)).start();
-    }
-
-    @AfterEach
-    void closeHost() {
-        if (host != null) {
-            host.close();
-        }
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
+class SocketFaultsIT extends SimulatorIT {
 
     private SlackHost start(Map<String, SimSlackApp> workspaces, Map<String, String> health) throws Exception {
         SlackHost.Builder b = SlackHost.builder(sim, dir);
