@@ -41,11 +41,11 @@ public final class DaemonThreads {
      * An unbounded pool for plugin calls whose idle threads end after {@code keepAlive} (zero: every
      * task runs on a thread that ends with it).
      *
-     * <p>Plugin code leaves thread-locals on the threads it runs on (Grizzly caches buffers in them,
-     * for one); an entry whose value is a plugin object keeps that plugin's class loader reachable for
-     * as long as the thread lives. The JDK's cached pool keeps an idle thread for 60 s, which measured
-     * as every swapped-out Slack plugin staying in memory for 57 s after a hot reload; with threads that
-     * end with their call, or soon after, it is collected at the next GC.
+     * <p>Plugin code can leave thread-locals on the threads it runs on (libraries keep per-thread
+     * caches); an entry whose value is a plugin object keeps that plugin's class loader reachable for
+     * as long as the thread lives. With the JDK's cached pool (idle threads kept 60 s) every swapped-out
+     * Slack plugin stayed in memory for 57 s after a hot reload; with threads that end with their call,
+     * or soon after, it is collected at the next GC.
      *
      * @param prefix thread name prefix
      * @param keepAlive how long an idle thread waits for another task
