@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * The host's Prometheus metrics (through Micrometer): per connection, per plugin, and the JVM's.
@@ -40,7 +41,7 @@ public final class HostMetrics implements SupervisorListener, AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public HostMetrics(BooleanSupplier heartbeatWithheld, BooleanSupplier restartRecommended,
-            java.util.function.IntSupplier unloadedLoadersPending) {
+            IntSupplier unloadedLoadersPending) {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
