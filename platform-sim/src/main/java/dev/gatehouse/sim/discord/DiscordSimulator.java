@@ -3,6 +3,7 @@ package dev.gatehouse.sim.discord;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.sim.SimThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -57,6 +58,10 @@ public final class DiscordSimulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DiscordSimulator.class);
 
+    /** Every thread of a Discord simulator is named {@code sim-discord-<role>}. */
+    public static final String THREAD_PREFIX = "sim-discord-";
+
+    private final SimThreads threads = new SimThreads(THREAD_PREFIX);
     private final SimContext context;
     private final ScheduledExecutorService timer;
     private final GatewayServer gateway;
@@ -65,19 +70,15 @@ public final class DiscordSimulator implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DiscordSimulator(Builder builder) throws IOException {
-        this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "sim-discord-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(task -> threads.newThread("timer", task));
         this.context = new SimContext(new SimContext.Config(
                 builder.heartbeatInterval, builder.closeTimeout, builder.replayCapacity, builder.enforceIntents), timer);
         GatewayServer startedGateway = null;
         try {
-            startedGateway = new GatewayServer(context);
+            startedGateway = new GatewayServer(context, threads);
             this.gateway = startedGateway;
             context.resumeGatewayUrl(gatewayUrl() + "resume");
-            this.rest = new RestServer(context, this::statsJson, this::gatewayUrl);
+            this.rest = new RestServer(context, this::statsJson, this::gatewayUrl, threads);
         } catch (IOException | RuntimeException e) {
             if (startedGateway != null) {
                 startedGateway.close();
@@ -394,14 +395,13 @@ public final class DiscordSimulator implements AutoCloseable {
         gateway.close();
         rest.close();
         timer.shutdownNow();
-        if (!Thread.currentThread().getName().equals("sim-discord-timer")) {
-            try {
-                if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
-                    LOG.warn("discord-sim: timer still running after close");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try {
+            List<Thread> left = threads.awaitTermination(SimThreads.CLOSE_BUDGET);
+            if (!left.isEmpty()) {
+                LOG.warn("discord-sim: threads still running after close: {}", left);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         LOG.info("discord-sim: closed ({})", stats());
     }

@@ -1,12 +1,12 @@
 package dev.gatehouse.sim.discord;
 
+import dev.gatehouse.sim.SimThreads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +26,7 @@ final class GatewayServer implements AutoCloseable {
     private final InetAddress loopback = InetAddress.getLoopbackAddress();
     private final int port;
     private final AtomicLong connectionIds = new AtomicLong();
-    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private final SimThreads threads;
 
     private final Object listenLock = new Object();
     private ServerSocket serverSocket; // guarded by listenLock; null while not listening
@@ -35,8 +35,9 @@ final class GatewayServer implements AutoCloseable {
 
     private volatile AcceptMode acceptMode = AcceptMode.NORMAL;
 
-    GatewayServer(SimContext context) throws IOException {
+    GatewayServer(SimContext context, SimThreads threads) throws IOException {
         this.context = context;
+        this.threads = threads;
         synchronized (listenLock) {
             listen(0);
             this.port = serverSocket.getLocalPort();
@@ -107,7 +108,7 @@ final class GatewayServer implements AutoCloseable {
             throw new IOException("cannot bind 127.0.0.1:" + wantedPort, e);
         }
         serverSocket = socket;
-        acceptThread = newThread(() -> acceptLoop(socket), "sim-discord-gateway-accept");
+        acceptThread = threads.newThread("gateway-accept", () -> acceptLoop(socket));
         acceptThread.start();
     }
 
@@ -131,24 +132,11 @@ final class GatewayServer implements AutoCloseable {
         GatewayConnection connection = new GatewayConnection(id, socket, context, acceptMode);
         context.globalStats().accepted();
         context.addConnection(connection);
-        Thread thread = newThread(connection, "sim-discord-conn-" + id);
+        Thread thread = threads.newThread("conn-" + id, connection);
         thread.start();
     }
 
-    private Thread newThread(Runnable task, String name) {
-        Thread thread = new Thread(() -> {
-            try {
-                task.run();
-            } finally {
-                threads.remove(Thread.currentThread());
-            }
-        }, name);
-        thread.setDaemon(true);
-        threads.add(thread);
-        return thread;
-    }
-
-    /** Stops listening, drops every connection and waits (bounded) for all server threads to end. */
+    /** Stops listening, drops every connection and waits (bounded) for all simulator threads to end. */
     @Override
     public void close() {
         synchronized (listenLock) {
@@ -156,14 +144,13 @@ final class GatewayServer implements AutoCloseable {
         }
         closeListener();
         context.connections().forEach(GatewayConnection::terminate);
-        long deadline = System.currentTimeMillis() + JOIN_BUDGET_MILLIS;
-        for (Thread thread : Set.copyOf(threads)) {
-            if (thread != Thread.currentThread()) {
-                join(thread, Math.max(1, deadline - System.currentTimeMillis()));
+        try {
+            List<Thread> left = threads.awaitTermination(SimThreads.CLOSE_BUDGET);
+            if (!left.isEmpty()) {
+                LOG.warn("discord-sim gateway: threads still running after close: {}", left);
             }
-        }
-        if (!threads.isEmpty()) {
-            LOG.warn("discord-sim gateway: {} threads still running after close", threads.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

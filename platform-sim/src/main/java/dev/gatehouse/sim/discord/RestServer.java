@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.gatehouse.sim.SimThreads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -23,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,16 +69,12 @@ final class RestServer implements AutoCloseable {
     private final ExecutorService workers;
     private final HttpServer server;
 
-    RestServer(SimContext context, Supplier<JsonNode> statsJson, Supplier<String> gatewayUrl) throws IOException {
+    RestServer(SimContext context, Supplier<JsonNode> statsJson, Supplier<String> gatewayUrl, SimThreads threads)
+            throws IOException {
         this.context = context;
         this.statsJson = statsJson;
         this.gatewayUrl = gatewayUrl;
-        AtomicInteger threadIds = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(WORKERS, task -> {
-            Thread thread = new Thread(task, "sim-discord-rest-" + threadIds.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.workers = Executors.newFixedThreadPool(WORKERS, threads.factory("rest"));
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
         server.setExecutor(workers);
         server.createContext("/", this::handle);

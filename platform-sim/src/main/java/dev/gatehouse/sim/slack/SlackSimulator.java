@@ -1,6 +1,7 @@
 package dev.gatehouse.sim.slack;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.sim.SimThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * {@link #threadNamePrefix()}{@code …}; {@link #close()} ends all of them. Thread-safe.
  */
 public final class SlackSimulator implements AutoCloseable {
+    /** Every thread of a Slack simulator is named {@code sim-slack-<instance>-<role>}. */
+    public static final String THREAD_PREFIX = "sim-slack-";
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final Logger log = LoggerFactory.getLogger(SlackSimulator.class);
 
     /** Options for a simulator; obtain with {@link SlackSimulator#builder()}. Not thread-safe. */
@@ -107,7 +112,7 @@ public final class SlackSimulator implements AutoCloseable {
         }
     }
 
-    private final SimThreads threads = new SimThreads();
+    private final SimThreads threads = new SimThreads(THREAD_PREFIX + INSTANCES.incrementAndGet() + "-");
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AppRegistry registry;
     private final BoundedLog<ApiCall> unattributedCalls;
@@ -215,7 +220,7 @@ public final class SlackSimulator implements AutoCloseable {
         proxy.close();
         scheduler.shutdownNow();
         try {
-            List<Thread> left = threads.awaitTermination(Duration.ofSeconds(5));
+            List<Thread> left = threads.awaitTermination(SimThreads.CLOSE_BUDGET);
             if (!left.isEmpty()) {
                 log.warn("Slack simulator threads still alive after close: {}", left);
             }

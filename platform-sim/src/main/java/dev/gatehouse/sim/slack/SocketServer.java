@@ -1,5 +1,6 @@
 package dev.gatehouse.sim.slack;
 
+import dev.gatehouse.sim.SimThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

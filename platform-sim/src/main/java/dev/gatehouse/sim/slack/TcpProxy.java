@@ -1,5 +1,6 @@
 package dev.gatehouse.sim.slack;
 
+import dev.gatehouse.sim.SimThreads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

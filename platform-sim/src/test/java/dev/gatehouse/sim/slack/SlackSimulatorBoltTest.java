@@ -71,7 +71,7 @@ class SlackSimulatorBoltTest {
     static void closeSimulatorAndReport() {
         sim.close();
         FIGURES.forEach((what, millis) -> log.info("figure: {} = {} ms", what, millis));
-        assertThat(SimThreadsAssert.threadsNamed(SimThreads.PREFIX)).isEmpty();
+        assertThat(SimThreadsAssert.threadsNamed(SlackSimulator.THREAD_PREFIX)).isEmpty();
     }
 
     @Test
