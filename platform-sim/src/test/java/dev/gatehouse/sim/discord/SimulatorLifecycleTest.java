@@ -84,7 +84,7 @@ class SimulatorLifecycleTest {
             sim.acceptMode(AcceptMode.STALL_HANDSHAKE);
             stalled.connect(new InetSocketAddress("127.0.0.1", sim.gatewayPort()), 1000);
             await().atMost(WAIT).until(() -> sim.stats().tcpAccepts() == 3);
-            assertThat(simulatorThreads()).contains("sim-discord-gateway-accept", "sim-discord-timer")
+            assertThat(simulatorThreads()).contains("sim-discord-gateway-accept")
                     .anyMatch(name -> name.startsWith("sim-discord-rest-"))
                     .filteredOn(name -> name.startsWith("sim-discord-conn-")).hasSize(3);
 
