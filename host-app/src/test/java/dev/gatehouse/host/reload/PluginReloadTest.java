@@ -127,8 +127,9 @@ class PluginReloadTest {
     @Test
     void aCorruptJarIsRejectedAndNothingRunningIsTouched() throws Exception {
         Files.writeString(incoming.resolve("broken.jar"), "not a jar");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(incoming.resolve("rejected/broken.jar")));
-        assertThat(host.scrapeMetrics()).contains("result=\"rejected\"");
+        // The jar is quarantined first and the outcome recorded after it: wait for both.
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(incoming.resolve("rejected/broken.jar"))
+                && host.scrapeMetrics().contains("result=\"rejected\""));
         assertThat(acme().epoch()).isEqualTo(1);
         assertThat(acme().state()).isEqualTo(ConnectionState.CONNECTED);
     }
@@ -136,7 +137,8 @@ class PluginReloadTest {
     @Test
     void aDowngradeIsRefusedUnlessForced() throws Exception {
         drop(version("0.9.0", Map.of()), "old.jar");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(incoming.resolve("rejected/old.jar")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(incoming.resolve("rejected/old.jar"))
+                && plugin().problem() != null);
         assertThat(plugin().version()).isEqualTo("1.0.0");
         assertThat(acme().epoch()).isEqualTo(1);
         assertThat(plugin().problem()).contains("downgrade from 1.0.0 to 0.9.0 refused");
@@ -148,7 +150,8 @@ class PluginReloadTest {
     @Test
     void theSameVersionAgainIsADuplicateNotASwap() throws Exception {
         drop(PluginJars.testPlugin(), "again.jar");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(incoming.resolve("again.jar")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(incoming.resolve("again.jar"))
+                && plugin().problem() != null);
         assertThat(acme().epoch()).isEqualTo(1);
         assertThat(plugin().problem()).contains("version 1.0.0 is already running");
     }
