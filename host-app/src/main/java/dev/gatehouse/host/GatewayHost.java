@@ -82,6 +82,7 @@ public final class GatewayHost implements AutoCloseable {
     private final boolean watchFiles;
 
     private ScheduledThreadPoolExecutor supervisorThread;
+    private ExecutorService supervision;
     private ExecutorService blocking;
     private ExecutorService handlers;
     private ExecutorService outboundPool;
@@ -138,6 +139,8 @@ public final class GatewayHost implements AutoCloseable {
         // Plugin calls (open, close, probes; sends) run on threads that end with them or soon after,
         // so that nothing a plugin leaves in their thread-locals outlives its unload (DaemonThreads).
         blocking = DaemonThreads.shortLivedPool("gatehouse-blocking", Duration.ZERO);
+        // Supervisors' mailboxes: host code only (state changes, listeners); never a plugin call.
+        supervision = Executors.newFixedThreadPool(2, DaemonThreads.factory("gatehouse-supervision"));
         handlers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
                 DaemonThreads.factory("gatehouse-handler"));
         outboundPool = DaemonThreads.shortLivedPool("gatehouse-outbound", Duration.ofSeconds(2));
@@ -152,7 +155,7 @@ public final class GatewayHost implements AutoCloseable {
         router = new OutboundRouter(outboundPool, scheduler, 1000, Duration.ofSeconds(60),
                 key -> metrics.event(key, HostMetrics.Direction.OUTBOUND));
         listeners.add(0, metrics);
-        connections = new ConnectionRegistry(new ConnectionRegistry.Deps(scheduler, blocking, ticker, clock, jitter, exit,
+        connections = new ConnectionRegistry(new ConnectionRegistry.Deps(scheduler, supervision, blocking, ticker, clock, jitter, exit,
                 new FanOut(), dispatcher, probe, router, plugins), c.health());
         connections.onRemoved(metrics::unregister);
         if (Files.isDirectory(c.pluginsDir())) {
@@ -388,6 +391,7 @@ public final class GatewayHost implements AutoCloseable {
         router.close();
         plugins.close();
         supervisorThread.shutdownNow();
+        supervision.shutdownNow();
         blocking.shutdownNow();
         handlers.shutdown();
         outboundPool.shutdownNow();

@@ -67,7 +67,7 @@ public final class ConnectionRegistry {
     }
 
     /** What the registry needs from the host. */
-    public record Deps(Scheduler scheduler, Executor blocking, Ticker ticker, Clock clock, DoubleSupplier jitter,
+    public record Deps(Scheduler scheduler, Executor supervision, Executor blocking, Ticker ticker, Clock clock, DoubleSupplier jitter,
             ProcessExit exit, SupervisorListener listener, EventDispatcher dispatcher, NetworkProbe probe,
             OutboundRouter router, PluginRuntime plugins) {
     }
@@ -103,8 +103,8 @@ public final class ConnectionRegistry {
             return invalid;
         }
         PluginTransport transport = new PluginTransport(key, ps, () -> deps.plugins().gateway(ps.platform()).orElse(null),
-                deps.dispatcher(), deps.probe(), () -> policy.closeTimeout());
-        Supervisor sup = new Supervisor(key, transport, policy, deps.scheduler(), deps.blocking(), deps.ticker(),
+                deps.dispatcher(), deps.probe(), () -> policy.closeTimeout(), deps.blocking());
+        Supervisor sup = new Supervisor(key, transport, policy, deps.scheduler(), deps.supervision(), deps.blocking(), deps.ticker(),
                 deps.clock(), deps.jitter(), deps.exit(), deps.listener());
         Entry e = new Entry(key, sup, transport, ps.enabled());
         entries.put(key, e);

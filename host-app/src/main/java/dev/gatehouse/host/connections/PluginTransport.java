@@ -17,7 +17,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +35,15 @@ import org.slf4j.LoggerFactory;
 public final class PluginTransport implements Transport {
 
     private static final Logger log = LoggerFactory.getLogger(PluginTransport.class);
+    /** How long a plugin may take to name its probe URL. */
+    static final Duration PROBE_URI_BOUND = Duration.ofSeconds(5);
 
     private final ConnectionKey key;
     private final Supplier<GatewayBinding> binding;
     private final EventDispatcher dispatcher;
     private final NetworkProbe probe;
     private final Supplier<Duration> closeTimeout;
+    private final Executor pluginCalls;
     private volatile PlatformSettings settings;
     /** What each attempt borrowed, by epoch, until its close. */
     private final Map<Long, Borrowed> borrowed = new ConcurrentHashMap<>();
@@ -45,13 +52,14 @@ public final class PluginTransport implements Transport {
     }
 
     public PluginTransport(ConnectionKey key, PlatformSettings settings, Supplier<GatewayBinding> binding,
-            EventDispatcher dispatcher, NetworkProbe probe, Supplier<Duration> closeTimeout) {
+            EventDispatcher dispatcher, NetworkProbe probe, Supplier<Duration> closeTimeout, Executor pluginCalls) {
         this.key = key;
         this.settings = settings;
         this.binding = binding;
         this.dispatcher = dispatcher;
         this.probe = probe;
         this.closeTimeout = closeTimeout;
+        this.pluginCalls = pluginCalls;
     }
 
     /** New settings, used from the next attempt on. */
@@ -114,20 +122,31 @@ public final class PluginTransport implements Transport {
         }
     }
 
+    /**
+     * Asks the plugin for its probe URL on a plugin-call thread (bounded: a plugin that hangs or throws
+     * there counts as "network up", so that the host keeps its own policy), then probes it.
+     */
     @Override
     public CompletionStage<Boolean> networkUp() {
         GatewayBinding b = binding.get();
         if (b == null) {
             return CompletableFuture.completedFuture(true);
         }
-        URI uri;
-        try {
-            uri = PluginRuntime.withLoader(b.loader(), () -> b.gateway().probeUri(settings.toGatewaySettings()));
-        } catch (RuntimeException | LinkageError e) {
-            log.warn("{}: the plugin cannot name its probe URL ({}); assuming the network is up", key, e.toString());
-            return CompletableFuture.completedFuture(true);
-        }
-        return probe.isUp(uri);
+        PlatformSettings s = settings;
+        return CompletableFuture.supplyAsync(() -> PluginRuntime.withLoader(b.loader(),
+                        () -> b.gateway().probeUri(s.toGatewaySettings())), pluginCalls)
+                .orTimeout(PROBE_URI_BOUND.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((uri, err) -> {
+                    if (err != null) {
+                        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                        log.warn("{}: the plugin cannot name its probe URL ({}); assuming the network is up", key,
+                                cause instanceof TimeoutException ? "no answer within " + PROBE_URI_BOUND.toMillis() + " ms"
+                                        : cause.toString());
+                        return null;
+                    }
+                    return uri;
+                })
+                .thenCompose(uri -> uri == null ? CompletableFuture.completedFuture(true) : probe.isUp(uri));
     }
 
     /** The class loader of the plugin currently serving this connection, or the host's. */

@@ -4,7 +4,7 @@ import dev.gatehouse.api.GatewayConnection;
 import dev.gatehouse.host.status.ReconnectKind;
 import dev.gatehouse.host.time.Scheduler.Cancellable;
 
-/** One connection attempt. Every field is guarded by the owning supervisor's lock. */
+/** One connection attempt. Every field is confined to the owning supervisor's mailbox. */
 final class Attempt {
 
     enum Phase { WAITING_FOR_CLOSE, OPENING, LIVE, DONE }

@@ -18,6 +18,7 @@ import dev.gatehouse.host.status.ConnectionStatus;
 import dev.gatehouse.host.status.OutageEvent;
 import dev.gatehouse.host.status.ReconnectKind;
 import dev.gatehouse.host.supervisor.Attempt.Phase;
+import dev.gatehouse.host.supervisor.CallLedger.Call;
 import dev.gatehouse.host.supervisor.HealthHandle.Signal;
 import dev.gatehouse.host.time.Scheduler;
 import dev.gatehouse.host.time.Scheduler.Cancellable;
@@ -25,12 +26,10 @@ import dev.gatehouse.host.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +37,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Supervises one connection (one workspace on one platform): the whole health state machine, in one
  * place. Plugins report transport facts through per-attempt {@link HealthHandle}s; this class decides
- * when to wait, reconnect, back off, give up (exit) or stop. Every state write goes through
- * {@link #transition}; side effects run after the lock through {@link OrderedEffects}; readers use the
- * volatile {@link #status()} snapshot.
+ * when to wait, reconnect, back off, give up (exit) or stop.
+ *
+ * <p>It is an actor: every signal, tick and command is a task in its {@link Mailbox}, run one at a time
+ * on a host thread, so its state needs no lock and no thread ever waits for it. Every state write goes
+ * through {@link #transition}; side effects (listeners, plugin calls handed to the blocking executor,
+ * futures completed) run after the state change and the snapshot, never on the thread that sent a
+ * signal; readers use the volatile {@link #status()} snapshot. A new connection is opened only once no
+ * open or close of an earlier one is in flight ({@link CallLedger}).
  */
 public final class Supervisor {
 
@@ -69,42 +73,37 @@ public final class Supervisor {
     private final DoubleSupplier jitter;
     private final ProcessExit exit;
     private final SupervisorListener listener;
-    private final OrderedEffects effects = new OrderedEffects();
-    private final ReentrantLock lock = new ReentrantLock();
-    private volatile HealthPolicy policy;
-    /** The handle signals must come from; read without the lock by {@link HealthHandle#isCurrent()}. */
+    private final Mailbox mailbox;
+    /** The handle signals must come from; read from any thread by {@link HealthHandle#isCurrent()}. */
     private volatile HealthHandle currentHandle;
     private volatile SupervisorSnapshot snapshot;
 
-    // Everything below is guarded by lock.
+    // Everything below is confined to the mailbox.
+    private HealthPolicy policy;
     private ConnectionState state = STOPPED;
     private Instant stateSince;
     private long epoch;
     private Attempt attempt;
-    private long downSinceNanos = -1;
-    private Instant downSince;
     private long lastAliveNanos;
     private int failures;
     private boolean networkDown;
     private boolean gaveUp;
-    private FlapDetector flap;
+    private final Downtime downtime = new Downtime();
+    private final CallLedger calls = new CallLedger();
     private final StormGuard storm = new StormGuard();
     private final Tally tally = new Tally();
     private Cancellable tickTimer = Cancellable.NONE;
     private Duration tickPeriod;
     private Cancellable backoffTimer = Cancellable.NONE;
-    /** Open and close calls that have not returned: what, and when their bound expires (ticker nanos). */
-    private final List<BlockingCall> outstanding = new ArrayList<>();
     private CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
-    private long stoppedAtNanos = -1;
-    private Instant stoppedAt;
-    /** Report the next fresh (not resumed) session as an outage whatever the gap: set by a plugin swap. */
-    private boolean reportNextFreshSession;
 
-    private record BlockingCall(String what, long epoch, long deadlineNanos) { }
-
-    public Supervisor(ConnectionKey key, Transport transport, HealthPolicy policy, Scheduler scheduler, Executor blocking,
-            Ticker ticker, Clock clock, DoubleSupplier jitter, ProcessExit exit, SupervisorListener listener) {
+    /**
+     * @param supervision the host executor the mailbox runs on (a direct executor in policy tests)
+     * @param blocking where plugin calls (open, close) run; the supervisor bounds them itself
+     */
+    public Supervisor(ConnectionKey key, Transport transport, HealthPolicy policy, Scheduler scheduler,
+            Executor supervision, Executor blocking, Ticker ticker, Clock clock, DoubleSupplier jitter, ProcessExit exit,
+            SupervisorListener listener) {
         this.key = key;
         this.transport = transport;
         this.policy = policy;
@@ -116,6 +115,7 @@ public final class Supervisor {
         this.exit = exit;
         this.listener = listener;
         this.stateSince = clock.instant();
+        this.mailbox = new Mailbox(key.toString(), supervision, () -> snapshot = buildSnapshot());
         this.snapshot = buildSnapshot();
     }
 
@@ -139,7 +139,7 @@ public final class Supervisor {
     }
 
     public void setPolicy(HealthPolicy newPolicy) {
-        run(() -> {
+        mailbox.post(() -> {
             policy = newPolicy;
             if (!tickTimer.equals(Cancellable.NONE)) {
                 scheduleTick(networkDown ? newPolicy.fastCheckInterval() : newPolicy.checkInterval());
@@ -162,21 +162,13 @@ public final class Supervisor {
     }
 
     private void start(boolean continueDowntime, boolean reportFreshSession) {
-        run(() -> {
+        mailbox.post(() -> {
             if (state != STOPPED) {
                 return;
             }
-            reportNextFreshSession = reportFreshSession;
-            if (continueDowntime && stoppedAtNanos >= 0 && downSinceNanos < 0) {
-                downSinceNanos = stoppedAtNanos;
-                downSince = stoppedAt;
-            } else if (!continueDowntime) {
-                downSinceNanos = -1;
-                downSince = null;
-            }
+            downtime.restart(ticker.nanos(), continueDowntime, reportFreshSession);
             gaveUp = false;
             failures = 0;
-            flap = new FlapDetector(ticker.nanos());
             stopped = new CompletableFuture<>();
             beginAttempt(null, "start");
             scheduleTick(policy.checkInterval());
@@ -186,9 +178,8 @@ public final class Supervisor {
     /** Stops supervising and closes the connection; completes once the close returned or timed out. */
     public CompletionStage<Void> stop(String cause) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        run(() -> {
-            tickTimer.cancel();
-            tickTimer = Cancellable.NONE;
+        mailbox.post(() -> {
+            cancelTick();
             backoffTimer.cancel();
             if (attempt != null) {
                 attempt.timeout.cancel();
@@ -198,14 +189,13 @@ public final class Supervisor {
             if (state != STOPPED) {
                 transition(STOPPED, cause);
             }
-            stoppedAtNanos = ticker.nanos();
-            stoppedAt = clock.instant();
+            downtime.stopped(ticker.nanos(), clock.instant());
             CompletableFuture<Void> s = stopped;
-            s.whenComplete((v, e) -> done.complete(null));
-            if (outstanding.isEmpty()) {
-                s.complete(null);
+            mailbox.effect(() -> s.whenComplete((v, e) -> done.complete(null)));
+            if (calls.isEmpty()) {
+                mailbox.effect(() -> s.complete(null));
             } else {
-                scheduler.schedule(policy.closeTimeout(), () -> s.complete(null));
+                scheduler.schedule(policy.closeTimeout(), () -> mailbox.post(() -> mailbox.effect(() -> s.complete(null))));
             }
         });
         return done;
@@ -214,18 +204,15 @@ public final class Supervisor {
     /** An operator's reconnect: single-flight with every other attempt, refused while the network is down. */
     public CompletionStage<ReconnectResult> reconnect() {
         CompletableFuture<ReconnectResult> result = new CompletableFuture<>();
-        boolean probe = call(() -> {
+        mailbox.post(() -> {
             ReconnectResult early = manualRefusal();
             if (early != null) {
-                result.complete(early);
-                return false;
+                mailbox.effect(() -> result.complete(early));
+                return;
             }
-            return true;
-        });
-        if (probe) {
-            transport.networkUp().whenComplete((up, err) -> run(() -> {
+            probeNetwork(up -> {
                 ReconnectResult r = manualRefusal();
-                if (r == null && !(err == null && Boolean.TRUE.equals(up))) {
+                if (r == null && !up) {
                     r = ReconnectResult.NETWORK_DOWN;
                 }
                 if (r == null) {
@@ -238,9 +225,9 @@ public final class Supervisor {
                     r = ReconnectResult.STARTED;
                 }
                 ReconnectResult fr = r;
-                effects.add(() -> result.complete(fr));
-            }));
-        }
+                mailbox.effect(() -> result.complete(fr));
+            });
+        });
         return result;
     }
 
@@ -259,113 +246,110 @@ public final class Supervisor {
     }
 
     void onSignal(HealthHandle h, Signal s) {
-        run(() -> {
+        mailbox.post(() -> {
             Attempt a = attempt;
             if (a == null || h != a.handle || a.retired) {
                 tally.superseded++;
                 return;
             }
-            long now = ticker.nanos();
-            if (s instanceof Signal.Connected c) {
-                lastAliveNanos = now;
-                a.connectedSignal = true;
-                a.resumed = c.resumed();
-                if (a.phase == Phase.OPENING && a.openReturned) {
-                    succeed(a);
-                } else if (state == DISCONNECTED) {
-                    countReconnect(ReconnectKind.LIBRARY);
-                    backUp(c.resumed(), "library reconnected" + (c.resumed() ? " (resumed)" : ""));
-                }
-            } else if (s instanceof Signal.Disconnected d) {
-                a.connectedSignal = false;
-                int losses = storm.record(now, policy.stormWindow().toNanos());
-                if (state == CONNECTED) {
-                    markDown(now);
-                    transition(DISCONNECTED, d.cause());
-                }
-                if (policy.stormGuard() && losses > policy.stormMaxDisconnects()
-                        && (a.phase == Phase.LIVE || a.phase == Phase.OPENING)) {
-                    countReconnect(ReconnectKind.STORM);
-                    fail(a, "reconnect storm: " + losses + " socket losses within "
-                            + policy.stormWindow().toSeconds() + " s (last: " + d.cause() + "); closing and backing off");
-                }
-            } else if (s == Signal.Alive.INSTANCE) {
-                lastAliveNanos = now;
-            } else if (s instanceof Signal.Fatal f) {
-                fatal(a, f.cause());
-            } else if (s instanceof Signal.NotHookable n) {
-                a.hookable = false;
-                lastAliveNanos = now;
-                logLater(false, "transport not hookable ({}); judging liveness by event recency", n.reason());
-                if (a.phase == Phase.OPENING && a.openReturned) {
-                    succeed(a);
-                }
-            } else if (s instanceof Signal.Sockets n) {
-                tally.sockets = n.count();
-            } else if (s instanceof Signal.ServerConnections n) {
-                if (tally.serverConnections(n.count())) {
-                    logLater(false, "the platform counts {} connections for this app but this host holds {}:"
-                            + " another process is consuming this app's events", n.count(), Math.max(1, tally.sockets));
-                }
-            } else {
-                throw new IllegalStateException(key + ": unknown signal " + s);
-            }
+            handle(a, s, ticker.nanos());
         });
     }
 
+    private void handle(Attempt a, Signal s, long now) {
+        if (s instanceof Signal.Connected c) {
+            lastAliveNanos = now;
+            a.connectedSignal = true;
+            a.resumed = c.resumed();
+            if (a.phase == Phase.OPENING && a.openReturned) {
+                succeed(a);
+            } else if (state == DISCONNECTED) {
+                countReconnect(ReconnectKind.LIBRARY);
+                backUp(c.resumed(), "library reconnected" + (c.resumed() ? " (resumed)" : ""));
+            }
+        } else if (s instanceof Signal.Disconnected d) {
+            a.connectedSignal = false;
+            int losses = storm.record(now, policy.stormWindow().toNanos());
+            if (state == CONNECTED) {
+                downtime.down(now, clock.instant());
+                transition(DISCONNECTED, d.cause());
+            }
+            if (policy.stormGuard() && losses > policy.stormMaxDisconnects()
+                    && (a.phase == Phase.LIVE || a.phase == Phase.OPENING)) {
+                countReconnect(ReconnectKind.STORM);
+                fail(a, "reconnect storm: " + losses + " socket losses within "
+                        + policy.stormWindow().toSeconds() + " s (last: " + d.cause() + "); closing and backing off");
+            }
+        } else if (s == Signal.Alive.INSTANCE) {
+            lastAliveNanos = now;
+        } else if (s instanceof Signal.Fatal f) {
+            fatal(a, f.cause());
+        } else if (s instanceof Signal.NotHookable n) {
+            a.hookable = false;
+            lastAliveNanos = now;
+            logLater(false, "transport not hookable ({}); judging liveness by event recency", n.reason());
+            if (a.phase == Phase.OPENING && a.openReturned) {
+                succeed(a);
+            }
+        } else if (s instanceof Signal.Sockets n) {
+            tally.sockets = n.count();
+        } else if (s instanceof Signal.ServerConnections n) {
+            if (tally.serverConnections(n.count())) {
+                logLater(false, "the platform counts {} connections for this app but this host holds {}:"
+                        + " another process is consuming this app's events", n.count(), Math.max(1, tally.sockets));
+            }
+        } else {
+            throw new IllegalStateException(key + ": unknown signal " + s);
+        }
+    }
+
     private void tick() {
-        Long probeEpoch = call(() -> {
-            tickTimer = Cancellable.NONE;
-            if (state == STOPPED || state == FAILED || gaveUp) {
-                return null;
-            }
-            long now = ticker.nanos();
-            scheduleTick(networkDown ? policy.fastCheckInterval() : policy.checkInterval());
-            if (isStale(now)) {
-                tally.staleDetections++;
-                return epoch;
-            }
-            if (state == CONNECTED && networkDown) {
-                networkDown = false;
-                scheduleTick(policy.checkInterval());
-            }
-            if (policy.flapDetection() && (state == CONNECTED || state == DISCONNECTED)
-                    && flap.shouldAct(now, policy.flapWindow().toNanos(), policy.flapDownRatio())) {
-                countReconnect(ReconnectKind.FLAP);
-                beginAttempt(ReconnectKind.FLAP, String.format("flapping: down %.0f%% of the last %d s",
-                        100 * flap.downRatio(now, policy.flapWindow().toNanos()), policy.flapWindow().toSeconds()));
-            }
-            return null;
-        });
-        if (probeEpoch != null) {
-            long seen = probeEpoch;
-            transport.networkUp().whenComplete((up, err) -> onStaleProbe(seen, err == null && Boolean.TRUE.equals(up)));
+        tickTimer = Cancellable.NONE;
+        if (state == STOPPED || state == FAILED || gaveUp) {
+            return;
+        }
+        long now = ticker.nanos();
+        scheduleTick(networkDown ? policy.fastCheckInterval() : policy.checkInterval());
+        if (isStale(now)) {
+            tally.staleDetections++;
+            long seen = epoch;
+            probeNetwork(up -> onStaleProbe(seen, up));
+            return;
+        }
+        if (state == CONNECTED && networkDown) {
+            networkDown = false;
+            scheduleTick(policy.checkInterval());
+        }
+        FlapDetector flap = downtime.flap();
+        if (policy.flapDetection() && (state == CONNECTED || state == DISCONNECTED)
+                && flap.shouldAct(now, policy.flapWindow().toNanos(), policy.flapDownRatio())) {
+            countReconnect(ReconnectKind.FLAP);
+            beginAttempt(ReconnectKind.FLAP, String.format("flapping: down %.0f%% of the last %d s",
+                    100 * flap.downRatio(now, policy.flapWindow().toNanos()), policy.flapWindow().toSeconds()));
         }
     }
 
     private void onStaleProbe(long seenEpoch, boolean up) {
-        run(() -> {
-            long now = ticker.nanos();
-            if (epoch != seenEpoch || !isStale(now)) {
-                return;
+        long now = ticker.nanos();
+        if (epoch != seenEpoch || !isStale(now)) {
+            return;
+        }
+        mailbox.effect(() -> listener.onStale(key, up));
+        String why = attempt.hookable
+                ? "down for " + downtime.downFor(now).toSeconds() + " s (stale after " + policy.staleAfter().toSeconds() + " s)"
+                : "no sign of life for " + seconds(now - lastAliveNanos) + " s (transport not hookable)";
+        if (!up) {
+            if (!networkDown) {
+                logLater(false, "{}, but the network is down: not reconnecting, checking every {} s", why,
+                        policy.fastCheckInterval().toSeconds());
             }
-            effects.add(() -> listener.onStale(key, up));
-            String why = attempt.hookable
-                    ? "down for " + seconds(now - downSinceNanos) + " s (stale after " + policy.staleAfter().toSeconds() + " s)"
-                    : "no sign of life for " + seconds(now - lastAliveNanos) + " s (transport not hookable)";
-            if (!up) {
-                if (!networkDown) {
-                    logLater(false, "{}, but the network is down: not reconnecting, checking every {} s", why,
-                            policy.fastCheckInterval().toSeconds());
-                }
-                networkDown = true;
-                scheduleTick(policy.fastCheckInterval());
-                return;
-            }
-            networkDown = false;
-            countReconnect(ReconnectKind.FORCED);
-            beginAttempt(ReconnectKind.FORCED, why);
-        });
+            networkDown = true;
+            scheduleTick(policy.fastCheckInterval());
+            return;
+        }
+        networkDown = false;
+        countReconnect(ReconnectKind.FORCED);
+        beginAttempt(ReconnectKind.FORCED, why);
     }
 
     private boolean isStale(long now) {
@@ -375,7 +359,7 @@ public final class Supervisor {
         if (!attempt.hookable) {
             return now - lastAliveNanos > policy.staleAfter().toNanos();
         }
-        return state == DISCONNECTED && now - downSinceNanos > policy.staleAfter().toNanos();
+        return state == DISCONNECTED && downtime.isDown() && downtime.downFor(now).compareTo(policy.staleAfter()) > 0;
     }
 
     /** Supersedes the current attempt and starts a new one; the old connection is closed first. */
@@ -387,7 +371,7 @@ public final class Supervisor {
             old.phase = Phase.DONE;
             retire(old);
             if (state == CONNECTED) {
-                markDown(now);
+                downtime.down(now, clock.instant());
             }
         }
         epoch++;
@@ -397,14 +381,14 @@ public final class Supervisor {
         storm.reset();
         tally.sockets = 0;
         transition(state == STOPPED ? CONNECTING : RECONNECTING, cause);
-        BlockingCall hung = outstanding.stream().filter(c -> now >= c.deadlineNanos).findFirst().orElse(null);
+        Call hung = calls.hungAt(now).orElse(null);
         if (hung != null) {
-            fail(a, hung.what + " of epoch " + hung.epoch + " still has not returned after "
-                    + seconds(now - hung.deadlineNanos) + " s past its bound; not opening a second connection");
-        } else if (outstanding.isEmpty()) {
+            fail(a, hung.what() + " of epoch " + hung.epoch() + " still has not returned after "
+                    + seconds(now - hung.deadlineNanos()) + " s past its bound; not opening a second connection");
+        } else if (calls.isEmpty()) {
             open(a);
         } else {
-            a.timeout = scheduler.schedule(policy.closeTimeout(), () -> run(() -> {
+            a.timeout = scheduler.schedule(policy.closeTimeout(), () -> mailbox.post(() -> {
                 if (a == attempt && a.phase == Phase.WAITING_FOR_CLOSE) {
                     fail(a, "close of the previous connection did not finish within "
                             + policy.closeTimeout().toSeconds() + " s");
@@ -415,9 +399,8 @@ public final class Supervisor {
 
     private void open(Attempt a) {
         a.phase = Phase.OPENING;
-        BlockingCall call = new BlockingCall("open", a.epoch, ticker.nanos() + policy.openTimeout().toNanos());
-        outstanding.add(call);
-        a.timeout = scheduler.schedule(policy.openTimeout(), () -> run(() -> {
+        Call call = calls.begin("open", a.epoch, ticker.nanos() + policy.openTimeout().toNanos());
+        a.timeout = scheduler.schedule(policy.openTimeout(), () -> mailbox.post(() -> {
             if (a == attempt && a.phase == Phase.OPENING) {
                 fail(a, a.openReturned
                         ? "opened, but not connected within " + policy.openTimeout().toSeconds() + " s"
@@ -429,23 +412,23 @@ public final class Supervisor {
             try {
                 c = transport.open(a.view);
             } catch (Throwable t) {
-                run(() -> {
-                    finished(call);
+                mailbox.post(() -> {
                     if (a == attempt && a.phase == Phase.OPENING && !a.retired) {
                         fail(a, "open failed: " + describe(t));
                     }
+                    finished(call);
                 });
                 return;
             }
-            run(() -> {
-                finished(call);
+            mailbox.post(() -> {
                 a.connection = c;
                 a.openReturned = true;
                 if (a != attempt || a.retired || a.phase != Phase.OPENING) {
-                    retire(a);
+                    retire(a); // its close is in flight before this open counts as finished
                 } else if (a.connectedSignal || !a.hookable) {
                     succeed(a);
                 }
+                finished(call);
             });
         });
     }
@@ -463,30 +446,19 @@ public final class Supervisor {
     /** The transport is up again after an attempt or a library heal: outage report, downtime, state. */
     private void backUp(boolean resumed, String cause) {
         long now = ticker.nanos();
-        if (downSinceNanos >= 0) {
-            Duration gap = Duration.ofNanos(now - downSinceNanos);
-            effects.add(() -> listener.onDowntime(key, gap));
-            if (!resumed && (gap.compareTo(policy.outageReportAfter()) > 0 || reportNextFreshSession)) {
-                OutageEvent o = new OutageEvent(key.workspace(), key.platform(), downSince, clock.instant(), gap);
+        if (downtime.isDown()) {
+            Duration gap = downtime.downFor(now);
+            mailbox.effect(() -> listener.onDowntime(key, gap));
+            if (!resumed && downtime.isOutage(gap, policy.outageReportAfter())) {
+                OutageEvent o = new OutageEvent(key.workspace(), key.platform(), downtime.since(), clock.instant(), gap);
                 tally.lastOutage = o;
                 logLater(true, "outage: down from {} to {} ({} s) on a fresh session; events may have been lost",
                         o.downFrom(), o.upAt(), gap.toSeconds());
-                effects.add(() -> listener.onOutage(o));
+                mailbox.effect(() -> listener.onOutage(o));
             }
         }
-        reportNextFreshSession = false;
-        downSinceNanos = -1;
-        downSince = null;
-        flap.up(now);
+        downtime.up(now);
         transition(CONNECTED, cause);
-    }
-
-    private void markDown(long now) {
-        if (downSinceNanos < 0) {
-            downSinceNanos = now;
-            downSince = clock.instant();
-        }
-        flap.down(now);
     }
 
     /** The one failure path of an attempt: count it, close its connection, then back off or give up. */
@@ -501,49 +473,48 @@ public final class Supervisor {
         tally.lastError = cause;
         if (failures >= policy.maxReconnectAttempts()) {
             gaveUp = true;
-            tickTimer.cancel();
+            cancelTick();
             String reason = key + ": " + failures + " consecutive failed connection attempts, the last: " + cause;
             transition(STOPPED, "gave up: " + cause);
             logLater(true, "giving up after {} consecutive failed attempts (last: {}); exiting with code {}",
                     failures, cause, ExitCodes.RECONNECTS_EXHAUSTED);
-            effects.add(() -> listener.onGiveUp(key, reason));
-            effects.add(() -> exit.exit(ExitCodes.RECONNECTS_EXHAUSTED, reason));
+            mailbox.effect(() -> listener.onGiveUp(key, reason));
+            mailbox.effect(() -> exit.exit(ExitCodes.RECONNECTS_EXHAUSTED, reason));
             return;
         }
         Duration delay = Backoff.delay(failures, policy.backoffBase(), policy.backoffCap(), jitter.getAsDouble());
         transition(BACKING_OFF, cause + "; attempt " + failures + " of " + policy.maxReconnectAttempts()
                 + " failed, next in " + delay.toMillis() + " ms");
-        backoffTimer = scheduler.schedule(delay, this::onBackoffElapsed);
+        backoffTimer = scheduler.schedule(delay, () -> mailbox.post(this::onBackoffElapsed));
     }
 
     private void onBackoffElapsed() {
-        boolean probe = call(() -> state == BACKING_OFF);
-        if (probe) {
-            transport.networkUp().whenComplete((up, err) -> run(() -> {
-                if (state != BACKING_OFF) {
-                    return;
-                }
-                if (err != null || !Boolean.TRUE.equals(up)) {
-                    if (!networkDown) {
-                        logLater(false, "network down: postponing the next attempt, checking every {} s",
-                                policy.fastCheckInterval().toSeconds());
-                    }
-                    networkDown = true;
-                    backoffTimer = scheduler.schedule(policy.fastCheckInterval(), this::onBackoffElapsed);
-                    return;
-                }
-                networkDown = false;
-                beginAttempt(null, "retry after backoff");
-            }));
+        if (state != BACKING_OFF) {
+            return;
         }
+        probeNetwork(up -> {
+            if (state != BACKING_OFF) {
+                return;
+            }
+            if (!up) {
+                if (!networkDown) {
+                    logLater(false, "network down: postponing the next attempt, checking every {} s",
+                            policy.fastCheckInterval().toSeconds());
+                }
+                networkDown = true;
+                backoffTimer = scheduler.schedule(policy.fastCheckInterval(), () -> mailbox.post(this::onBackoffElapsed));
+                return;
+            }
+            networkDown = false;
+            beginAttempt(null, "retry after backoff");
+        });
     }
 
     private void fatal(Attempt a, String cause) {
         a.phase = Phase.DONE;
         a.timeout.cancel();
         backoffTimer.cancel();
-        tickTimer.cancel();
-        tickTimer = Cancellable.NONE;
+        cancelTick();
         retire(a);
         tally.lastError = cause;
         logLater(true, "fatal: {}; not reconnecting until an operator intervenes", cause);
@@ -562,21 +533,19 @@ public final class Supervisor {
         }
         a.closeIssued = true;
         GatewayConnection c = a.connection;
-        BlockingCall call = new BlockingCall("close", a.epoch, ticker.nanos() + policy.closeTimeout().toNanos());
-        outstanding.add(call);
+        Call call = calls.begin("close", a.epoch, ticker.nanos() + policy.closeTimeout().toNanos());
         onBlocking(() -> {
             try {
                 transport.close(c, a.view);
             } catch (Throwable t) {
                 log.warn("{} epoch {}: close failed: {}", key, a.epoch, describe(t));
             }
-            run(() -> finished(call));
+            mailbox.post(() -> finished(call));
         });
     }
 
-    private void finished(BlockingCall call) {
-        outstanding.remove(call);
-        if (!outstanding.isEmpty()) {
+    private void finished(Call call) {
+        if (!calls.end(call)) {
             return;
         }
         if (attempt != null && attempt.phase == Phase.WAITING_FOR_CLOSE) {
@@ -584,12 +553,27 @@ public final class Supervisor {
             open(attempt);
         }
         if (state == STOPPED) {
-            stopped.complete(null);
+            CompletableFuture<Void> s = stopped;
+            mailbox.effect(() -> s.complete(null));
         }
     }
 
+    /** Asks the transport whether the platform's network is up; {@code then} runs in the mailbox. */
+    private void probeNetwork(Consumer<Boolean> then) {
+        mailbox.effect(() -> {
+            CompletionStage<Boolean> up;
+            try {
+                up = transport.networkUp();
+            } catch (RuntimeException e) {
+                log.warn("{}: the network probe failed to start ({}); assuming the network is up", key, e.toString());
+                up = CompletableFuture.completedFuture(true);
+            }
+            up.whenComplete((u, err) -> mailbox.post(() -> then.accept(err == null && Boolean.TRUE.equals(u))));
+        });
+    }
+
     private void onBlocking(Runnable task) {
-        effects.add(() -> {
+        mailbox.effect(() -> {
             try {
                 blocking.execute(task);
             } catch (RuntimeException e) {
@@ -604,7 +588,13 @@ public final class Supervisor {
         }
         tickTimer.cancel();
         tickPeriod = period;
-        tickTimer = scheduler.schedule(period, this::tick);
+        tickTimer = scheduler.schedule(period, () -> mailbox.post(this::tick));
+    }
+
+    /** Cancels the tick timer and forgets it, so that a later start schedules a new one. */
+    private void cancelTick() {
+        tickTimer.cancel();
+        tickTimer = Cancellable.NONE;
     }
 
     private void transition(ConnectionState to, String cause) {
@@ -614,12 +604,12 @@ public final class Supervisor {
         stateSince = clock.instant();
         long e = epoch;
         logLater(false, "{} -> {} ({})", from, to, cause);
-        effects.add(() -> listener.onTransition(key, e, from, to, cause));
+        mailbox.effect(() -> listener.onTransition(key, e, from, to, cause));
     }
 
     private void logLater(boolean error, String format, Object... args) {
         long e = epoch;
-        effects.add(() -> LogContext.run(key.workspace(), key.platform(), e, () -> {
+        mailbox.effect(() -> LogContext.run(key.workspace(), key.platform(), e, () -> {
             String f = key + " epoch " + e + ": " + format;
             if (error) {
                 log.error(f, args);
@@ -629,43 +619,22 @@ public final class Supervisor {
         }));
     }
 
-    private void run(Runnable body) {
-        call(() -> {
-            body.run();
-            return null;
-        });
-    }
-
-    private <T> T call(java.util.function.Supplier<T> body) {
-        lock.lock();
-        T result;
-        try {
-            result = body.get();
-            snapshot = buildSnapshot();
-        } finally {
-            lock.unlock();
-        }
-        effects.drain();
-        return result;
-    }
-
     private SupervisorSnapshot buildSnapshot() {
         Attempt a = attempt;
-        long hungDeadline = outstanding.stream().mapToLong(BlockingCall::deadlineNanos).min().orElse(Long.MAX_VALUE);
         ConnectionStatus st = new ConnectionStatus(key.workspace(), key.platform(), state, epoch, stateSince,
                 tally.reconnects(ReconnectKind.FORCED), tally.reconnects(ReconnectKind.LIBRARY),
                 tally.reconnects(ReconnectKind.FLAP), tally.reconnects(ReconnectKind.STORM),
                 tally.reconnects(ReconnectKind.MANUAL), tally.lastOutage,
                 state == CONNECTED && a != null && !a.hookable ? Math.max(tally.sockets, 1) : tally.sockets,
-                tally.serverConnections, tally.lastError, failures, networkDown, null, a == null || a.hookable, downSince,
-                tally.superseded, tally.staleDetections);
+                tally.serverConnections, tally.lastError, failures, networkDown, null, a == null || a.hookable,
+                downtime.since(), tally.superseded, tally.staleDetections);
         GatewayConnection live = a != null && a.phase == Phase.LIVE ? a.connection : null;
-        return new SupervisorSnapshot(st, live, hungDeadline).stamped(ticker.nanos());
+        return new SupervisorSnapshot(st, live, calls.earliestDeadline()).stamped(ticker.nanos());
     }
 
     private void countReconnect(ReconnectKind kind) {
         tally.reconnect(kind);
-        effects.add(() -> listener.onReconnect(key, kind));
+        mailbox.effect(() -> listener.onReconnect(key, kind));
     }
 
     private static long seconds(long nanos) {

@@ -5,7 +5,7 @@ import dev.gatehouse.host.status.ReconnectKind;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** A connection's counters and last facts. Every field is guarded by the owning supervisor's lock. */
+/** A connection's counters and last facts. Every field is confined to the owning supervisor's mailbox. */
 final class Tally {
 
     final Map<ReconnectKind, Long> reconnects = new EnumMap<>(ReconnectKind.class);

@@ -32,7 +32,7 @@ class SupervisorHungCallTest {
         return t;
     });
     private final Supervisor sup = new Supervisor(new ConnectionKey("acme", "slack"), transport,
-            HealthPolicy.defaults(), time, blocking, time, time.clock(), () -> 1.0, exit, new RecordingListener());
+            HealthPolicy.defaults(), time, Runnable::run, blocking, time, time.clock(), () -> 1.0, exit, new RecordingListener());
 
     @AfterEach
     void release() {

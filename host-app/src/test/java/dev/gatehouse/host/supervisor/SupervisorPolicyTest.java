@@ -38,7 +38,7 @@ class SupervisorPolicyTest {
     private Supervisor sup;
 
     private Supervisor start() {
-        sup = new Supervisor(new ConnectionKey("acme", "slack"), transport, policy, time, time, time, time.clock(),
+        sup = new Supervisor(new ConnectionKey("acme", "slack"), transport, policy, time, Runnable::run, time, time, time.clock(),
                 () -> jitter, exit, events);
         sup.start();
         time.runDue();

@@ -31,7 +31,9 @@ public final class DrivenTransport implements Transport {
         /** Reports fatal, then throws. */
         FATAL,
         /** Blocks until {@link #release()} (needs a real executor). */
-        HANG
+        HANG,
+        /** Blocks until {@link #openGate()}, then returns a connection without reporting it (needs a real executor). */
+        GATED
     }
 
     public final class Conn implements GatewayConnection {
@@ -86,6 +88,7 @@ public final class DrivenTransport implements Transport {
     private int live;
     private int maxLive;
     private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch gate = new CountDownLatch(1);
     private Function<AttemptHandle, Void> onOpen = a -> null;
 
     public DrivenTransport(FakeTime time) {
@@ -115,6 +118,11 @@ public final class DrivenTransport implements Transport {
                 case HANG -> {
                     release.await(60, TimeUnit.SECONDS);
                     throw new java.io.IOException("released after hanging");
+                }
+                case GATED -> {
+                    if (!gate.await(60, TimeUnit.SECONDS)) {
+                        throw new java.io.IOException("gate never opened");
+                    }
                 }
                 case CONNECT_BEFORE_RETURN -> a.health().markConnected(false);
                 case RETURN_ONLY -> { }
@@ -159,6 +167,11 @@ public final class DrivenTransport implements Transport {
             return f;
         }
         return CompletableFuture.completedFuture(networkUp);
+    }
+
+    /** Lets {@link OpenMode#GATED} opens return. */
+    public void openGate() {
+        gate.countDown();
     }
 
     /** Unblocks hung opens and closes. */
