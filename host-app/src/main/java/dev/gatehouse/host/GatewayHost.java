@@ -27,7 +27,7 @@ import dev.gatehouse.host.status.OutageEvent;
 import dev.gatehouse.host.status.ReconnectKind;
 import dev.gatehouse.host.supervisor.ConnectionKey;
 import dev.gatehouse.host.supervisor.Supervisor;
-import dev.gatehouse.host.supervisor.Supervisor.ReconnectResult;
+import dev.gatehouse.host.supervisor.ReconnectResult;
 import dev.gatehouse.host.supervisor.SupervisorListener;
 import dev.gatehouse.host.time.ExecutorScheduler;
 import dev.gatehouse.host.time.Scheduler;

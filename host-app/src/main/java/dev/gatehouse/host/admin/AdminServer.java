@@ -10,7 +10,7 @@ import dev.gatehouse.host.exec.DaemonThreads;
 import dev.gatehouse.host.logging.Secrets;
 import dev.gatehouse.host.reload.ReloadResult;
 import dev.gatehouse.host.status.ConnectionStatus;
-import dev.gatehouse.host.supervisor.Supervisor.ReconnectResult;
+import dev.gatehouse.host.supervisor.ReconnectResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

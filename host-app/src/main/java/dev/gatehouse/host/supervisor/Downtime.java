@@ -1,5 +1,6 @@
 package dev.gatehouse.host.supervisor;
 
+import dev.gatehouse.host.status.OutageEvent;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -59,17 +60,33 @@ final class Downtime {
         return since;
     }
 
-    /** Whether a fresh session now must be reported as an outage after a gap of {@code gap}. */
-    boolean isOutage(Duration gap, Duration reportAfter) {
-        return gap.compareTo(reportAfter) > 0 || reportNextFreshSession;
+    /**
+     * A disconnection that ended.
+     *
+     * @param length how long it lasted
+     * @param outage its report, if it ended on a fresh session after more than the report threshold (or
+     *     after a plugin swap); {@code null} otherwise
+     */
+    record Gap(Duration length, OutageEvent outage) {
     }
 
-    /** The transport is up again; the disconnection (if any) is over. */
-    void up(long nowNanos) {
+    /**
+     * The transport is up again; the disconnection, if any, is over.
+     *
+     * @return the gap, or {@code null} if the connection was not down
+     */
+    Gap up(ConnectionKey key, long nowNanos, Instant at, boolean resumed, Duration reportAfter) {
+        Gap gap = null;
+        if (isDown()) {
+            Duration length = downFor(nowNanos);
+            boolean outage = !resumed && (length.compareTo(reportAfter) > 0 || reportNextFreshSession);
+            gap = new Gap(length, outage ? new OutageEvent(key.workspace(), key.platform(), since, at, length) : null);
+        }
         reportNextFreshSession = false;
         sinceNanos = -1;
         since = null;
         flap.up(nowNanos);
+        return gap;
     }
 
     FlapDetector flap() {

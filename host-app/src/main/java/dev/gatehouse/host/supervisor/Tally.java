@@ -1,7 +1,10 @@
 package dev.gatehouse.host.supervisor;
 
+import dev.gatehouse.host.status.ConnectionState;
+import dev.gatehouse.host.status.ConnectionStatus;
 import dev.gatehouse.host.status.OutageEvent;
 import dev.gatehouse.host.status.ReconnectKind;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -33,5 +36,15 @@ final class Tally {
             return true;
         }
         return false;
+    }
+
+    /** The status of a connection with these counters. */
+    ConnectionStatus status(ConnectionKey key, ConnectionState state, long epoch, Instant since, boolean assumeOneSocket,
+            int failures, boolean networkDown, boolean hookable, Instant downSince) {
+        return new ConnectionStatus(key.workspace(), key.platform(), state, epoch, since,
+                reconnects(ReconnectKind.FORCED), reconnects(ReconnectKind.LIBRARY), reconnects(ReconnectKind.FLAP),
+                reconnects(ReconnectKind.STORM), reconnects(ReconnectKind.MANUAL), lastOutage,
+                assumeOneSocket ? Math.max(sockets, 1) : sockets, serverConnections, lastError, failures, networkDown,
+                null, hookable, downSince, superseded, staleDetections);
     }
 }

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.host.config.HealthPolicy;
 import dev.gatehouse.host.exit.ExitCodes;
 import dev.gatehouse.host.status.ReconnectKind;
-import dev.gatehouse.host.supervisor.Supervisor.ReconnectResult;
+import dev.gatehouse.host.supervisor.ReconnectResult;
 import dev.gatehouse.host.testing.DrivenTransport;
 import dev.gatehouse.host.testing.DrivenTransport.OpenMode;
 import dev.gatehouse.host.testing.FakeTime;
