@@ -8,6 +8,8 @@ import dev.gatehouse.host.supervisor.CallLedger.Call;
 import dev.gatehouse.host.time.Scheduler;
 import dev.gatehouse.host.time.Ticker;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -33,9 +35,8 @@ final class Attempts {
      *
      * @param openReturned the current attempt's open returned a connection
      * @param failed the current attempt failed: its open threw, or a call exceeded its bound
-     * @param idle no open or close is in flight any more
      */
-    record Outcomes(Consumer<Attempt> openReturned, BiConsumer<Attempt, String> failed, Runnable idle) {
+    record Outcomes(Consumer<Attempt> openReturned, BiConsumer<Attempt, String> failed) {
     }
 
     private final Supervisor owner;
@@ -47,6 +48,7 @@ final class Attempts {
     private final Supplier<HealthPolicy> policy;
     private final Outcomes outcomes;
     private final CallLedger calls = new CallLedger();
+    private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
     /** The handle signals must come from; read from any thread by {@link HealthHandle#isCurrent()}. */
     private volatile HealthHandle currentHandle;
     private long epoch;
@@ -76,8 +78,16 @@ final class Attempts {
         return h == currentHandle;
     }
 
-    boolean idle() {
-        return calls.isEmpty();
+    /** Completes (as an effect) once no open or close is in flight, or after {@code bound} at the latest. */
+    CompletionStage<Void> whenIdle(Duration bound) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (calls.isEmpty()) {
+            mailbox.effect(() -> f.complete(null));
+        } else {
+            idleWaiters.add(f);
+            scheduler.schedule(bound, () -> mailbox.post(() -> mailbox.effect(() -> f.complete(null))));
+        }
+        return f;
     }
 
     /** The earliest bound of an open or close in flight, or {@code Long.MAX_VALUE}. */
@@ -190,7 +200,11 @@ final class Attempts {
             current.timeout.cancel();
             open(current);
         }
-        outcomes.idle().run();
+        if (calls.isEmpty()) {
+            List<CompletableFuture<Void>> waiters = List.copyOf(idleWaiters);
+            idleWaiters.clear();
+            mailbox.effect(() -> waiters.forEach(w -> w.complete(null)));
+        }
     }
 
     /** Asks the transport whether the platform's network is up; {@code then} runs in the mailbox. */

@@ -68,7 +68,6 @@ public final class Supervisor {
     private final Tally tally = new Tally();
     private final TickTimer ticks;
     private Cancellable backoffTimer = Cancellable.NONE;
-    private CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
 
     /** {@code supervision} runs the mailbox (direct in policy tests); {@code blocking} runs plugin calls. */
     public Supervisor(ConnectionKey key, Transport transport, HealthPolicy policy, Scheduler scheduler,
@@ -90,7 +89,7 @@ public final class Supervisor {
                     if (a.connectedSignal || !a.hookable) {
                         succeed(a);
                     }
-                }, this::fail, this::onIdle));
+                }, this::fail));
         this.ticks = new TickTimer(scheduler, () -> mailbox.post(this::tick));
         this.snapshot = buildSnapshot();
     }
@@ -145,7 +144,6 @@ public final class Supervisor {
             downtime.restart(ticker.nanos(), continueDowntime, reportFreshSession);
             gaveUp = false;
             failures = 0;
-            stopped = new CompletableFuture<>();
             beginAttempt(null, "start");
             ticks.every(policy.checkInterval());
         });
@@ -164,22 +162,9 @@ public final class Supervisor {
                 transition(STOPPED, cause);
             }
             downtime.stopped(ticker.nanos(), clock.instant());
-            CompletableFuture<Void> s = stopped;
-            mailbox.effect(() -> s.whenComplete((v, e) -> done.complete(null)));
-            if (attempts.idle()) {
-                mailbox.effect(() -> s.complete(null));
-            } else {
-                scheduler.schedule(policy.closeTimeout(), () -> mailbox.post(() -> mailbox.effect(() -> s.complete(null))));
-            }
+            attempts.whenIdle(policy.closeTimeout()).whenComplete((v, e) -> done.complete(null));
         });
         return done;
-    }
-
-    private void onIdle() {
-        if (state == STOPPED) {
-            CompletableFuture<Void> s = stopped;
-            mailbox.effect(() -> s.complete(null));
-        }
     }
 
     /** An operator's reconnect: single-flight with every other attempt, refused while the network is down. */
