@@ -157,6 +157,7 @@ public final class GatewayHost implements AutoCloseable {
         listeners.add(0, metrics);
         connections = new ConnectionRegistry(new ConnectionRegistry.Deps(scheduler, supervision, blocking, ticker, clock, jitter, exit,
                 new FanOut(), dispatcher, probe, router, plugins), c.health());
+        connections.onAdded(e -> metrics.register(e.supervisor()));
         connections.onRemoved(metrics::unregister);
         if (Files.isDirectory(c.pluginsDir())) {
             plugins.loadAll();
@@ -201,11 +202,9 @@ public final class GatewayHost implements AutoCloseable {
         add(ps, this::problem);
     }
 
-    /** Adds and starts a configured connection, registering its metrics, or reports why it cannot run. */
+    /** Adds and starts a configured connection, or reports why it cannot run. */
     private void add(PlatformSettings ps, Consumer<String> problems) {
-        connections.add(ps).ifPresentOrElse(problems,
-                () -> connections.get(new ConnectionKey(ps.workspace(), ps.platform()))
-                        .ifPresent(e -> metrics.register(e.supervisor())));
+        connections.add(ps).ifPresent(problems);
     }
 
     /** A plugin installed while running serves these platforms: open the configured connections waiting for it. */

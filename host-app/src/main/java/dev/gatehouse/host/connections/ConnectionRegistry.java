@@ -8,15 +8,16 @@ import dev.gatehouse.host.exit.ProcessExit;
 import dev.gatehouse.host.logging.Secrets;
 import dev.gatehouse.host.network.NetworkProbe;
 import dev.gatehouse.host.outbound.OutboundRouter;
+import dev.gatehouse.host.plugins.GatewayBindings;
 import dev.gatehouse.host.plugins.PluginRuntime;
 import dev.gatehouse.host.plugins.PluginRuntime.GatewayBinding;
-import dev.gatehouse.host.status.ConnectionState;
 import dev.gatehouse.host.supervisor.ConnectionKey;
 import dev.gatehouse.host.supervisor.Supervisor;
 import dev.gatehouse.host.supervisor.SupervisorListener;
 import dev.gatehouse.host.time.Scheduler;
 import dev.gatehouse.host.time.Ticker;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,13 +75,17 @@ public final class ConnectionRegistry {
     /** What the registry needs from the host. */
     public record Deps(Scheduler scheduler, Executor supervision, Executor blocking, Ticker ticker, Clock clock, DoubleSupplier jitter,
             ProcessExit exit, SupervisorListener listener, EventDispatcher dispatcher, NetworkProbe probe,
-            OutboundRouter router, PluginRuntime plugins) {
+            OutboundRouter router, GatewayBindings plugins) {
     }
 
+    /** How long a plugin may take to check one connection's settings. */
+    static final Duration VALIDATE_BOUND = Duration.ofSeconds(10);
+
     private final Deps deps;
-    private final List<java.util.function.Consumer<ConnectionKey>> removed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<Entry>> added = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ConnectionKey>> removed = new CopyOnWriteArrayList<>();
     private volatile HealthPolicy policy;
-    /** Guarded by this; configuration order. */
+    /** Guarded by this; configuration order. Never held while plugin code runs. */
     private final Map<ConnectionKey, Entry> entries = new LinkedHashMap<>();
 
     public ConnectionRegistry(Deps deps, HealthPolicy policy) {
@@ -84,13 +94,15 @@ public final class ConnectionRegistry {
     }
 
     /**
-     * Adds a configured connection and starts it if enabled.
+     * Adds a configured connection and starts it if enabled. The plugin checks the settings first, off
+     * the registry's lock and bounded by {@link #VALIDATE_BOUND}; the send route and the meters are
+     * registered with the entry, under the lock, so they belong to this instance of the connection.
      *
      * @return the problem that kept it from being added, if any
      */
-    public synchronized Optional<String> add(PlatformSettings ps) {
+    public Optional<String> add(PlatformSettings ps) {
         ConnectionKey key = new ConnectionKey(ps.workspace(), ps.platform());
-        if (entries.containsKey(key)) {
+        if (get(key).isPresent()) {
             return Optional.of(ps.path() + ": already configured");
         }
         Optional<GatewayBinding> binding = deps.plugins().gateway(ps.platform());
@@ -98,27 +110,52 @@ public final class ConnectionRegistry {
             return Optional.of(ps.path() + ": no loaded plugin serves platform '" + ps.platform() + "' (served: "
                     + deps.plugins().platforms() + "); install its plugin jar; the other workspaces run");
         }
-        Optional<String> invalid = validate(binding.get(), ps);
+        Optional<String> invalid = validate(binding.get(), ps, deps.blocking());
         if (invalid.isPresent()) {
             return invalid;
         }
         PluginTransport transport = new PluginTransport(key, ps, () -> deps.plugins().gateway(ps.platform()).orElse(null),
                 deps.dispatcher(), deps.probe(), () -> policy.closeTimeout(), deps.blocking());
-        Supervisor sup = new Supervisor(key, transport, policy, deps.scheduler(), deps.supervision(), deps.blocking(), deps.ticker(),
-                deps.clock(), deps.jitter(), deps.exit(), deps.listener());
+        Supervisor sup = new Supervisor(key, transport, policy, deps.scheduler(), deps.supervision(), deps.blocking(),
+                deps.ticker(), deps.clock(), deps.jitter(), deps.exit(), deps.listener());
         Entry e = new Entry(key, sup, transport, ps.enabled());
-        entries.put(key, e);
-        deps.router().register(key, sup::liveConnection, transport::loader);
-        if (ps.enabled()) {
-            sup.start();
-        } else {
-            log.info("{}: disabled in the configuration", key);
+        synchronized (this) {
+            if (entries.containsKey(key)) {
+                return Optional.of(ps.path() + ": already configured");
+            }
+            entries.put(key, e);
+            deps.router().register(key, sup::liveConnection, transport::loader);
+            added.forEach(l -> l.accept(e));
+            if (ps.enabled()) {
+                sup.start();
+            } else {
+                log.info("{}: disabled in the configuration", key);
+            }
         }
         return Optional.empty();
     }
 
-    /** Checks settings with the plugin and registers the values of its secret keys for redaction. */
-    public static Optional<String> validate(GatewayBinding b, PlatformSettings ps) {
+    /**
+     * Checks settings with the plugin on a plugin-call thread, bounded by {@link #VALIDATE_BOUND}, and
+     * registers the values of its secret keys for redaction.
+     */
+    public static Optional<String> validate(GatewayBinding b, PlatformSettings ps, Executor pluginCalls) {
+        CompletableFuture<Optional<String>> check = CompletableFuture.supplyAsync(() -> validateNow(b, ps), pluginCalls);
+        try {
+            return check.get(VALIDATE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            check.cancel(true);
+            return Optional.of(ps.path() + ": the " + ps.platform() + " plugin did not check these settings within "
+                    + VALIDATE_BOUND.toSeconds() + " s; the plugin is hanging, fix or replace it");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of(ps.path() + ": interrupted while the " + ps.platform() + " plugin checked these settings");
+        } catch (ExecutionException e) {
+            return Optional.of(ps.path() + ": the " + ps.platform() + " plugin failed to check these settings: " + e.getCause());
+        }
+    }
+
+    private static Optional<String> validateNow(GatewayBinding b, PlatformSettings ps) {
         try {
             PluginRuntime.withLoader(b.loader(), () -> {
                 b.gateway().validate(ps.toGatewaySettings());
@@ -140,19 +177,21 @@ public final class ConnectionRegistry {
         }
     }
 
-    /** Stops and forgets a connection. */
+    /**
+     * Forgets a connection at once (its send route and meters with it, so that a connection added again
+     * under the same key gets its own) and stops it; completes once its close returned or timed out.
+     */
     public CompletionStage<Void> remove(ConnectionKey key) {
         Entry e;
         synchronized (this) {
             e = entries.remove(key);
-        }
-        if (e == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return e.supervisor.stop("removed from the configuration").thenRun(() -> {
+            if (e == null) {
+                return CompletableFuture.completedFuture(null);
+            }
             deps.router().unregister(key);
             removed.forEach(l -> l.accept(key));
-        });
+        }
+        return e.supervisor.stop("removed from the configuration");
     }
 
     /** Starts a configured connection that was disabled. */
@@ -162,9 +201,8 @@ public final class ConnectionRegistry {
             return false;
         }
         e.enabled = true;
-        if (e.supervisor.status().state() == ConnectionState.STOPPED) {
-            e.supervisor.start();
-        }
+        // Unconditionally: start is a no-op unless stopped, judged in the mailbox after any stop queued before it.
+        e.supervisor.start();
         return true;
     }
 
@@ -191,7 +229,7 @@ public final class ConnectionRegistry {
         ConnectionKey key = new ConnectionKey(ps.workspace(), ps.platform());
         Optional<GatewayBinding> binding = deps.plugins().gateway(ps.platform());
         if (binding.isPresent()) {
-            Optional<String> invalid = validate(binding.get(), ps);
+            Optional<String> invalid = validate(binding.get(), ps, deps.blocking());
             if (invalid.isPresent()) {
                 return invalid;
             }
@@ -237,8 +275,13 @@ public final class ConnectionRegistry {
         }
     }
 
-    /** Called with each connection after it was removed and closed. */
-    public void onRemoved(java.util.function.Consumer<ConnectionKey> listener) {
+    /** Called with each connection as it is added (under the registry's lock: host code only, quick). */
+    public void onAdded(Consumer<Entry> listener) {
+        added.add(listener);
+    }
+
+    /** Called with each connection's key as it is removed, before its close (same rules as {@link #onAdded}). */
+    public void onRemoved(Consumer<ConnectionKey> listener) {
         removed.add(listener);
     }
 

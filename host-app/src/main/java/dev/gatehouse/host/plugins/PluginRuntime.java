@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * the {@link Gateway} each one serves. A broken jar is reported with the reason and skipped; the
  * others load. Every lifecycle call is serialised (PF4J is not thread-safe).
  */
-public final class PluginRuntime implements AutoCloseable {
+public final class PluginRuntime implements AutoCloseable, GatewayBindings {
 
     private static final Logger log = LoggerFactory.getLogger(PluginRuntime.class);
 
