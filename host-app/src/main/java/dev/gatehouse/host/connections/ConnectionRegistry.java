@@ -87,6 +87,20 @@ public final class ConnectionRegistry {
     private volatile HealthPolicy policy;
     /** Guarded by this; configuration order. Never held while plugin code runs. */
     private final Map<ConnectionKey, Entry> entries = new LinkedHashMap<>();
+    /**
+     * Removed connections whose open or close is still in flight, guarded by this. A connection added
+     * again meanwhile reuses its supervisor, so that the new open still waits for the old close. Each
+     * removal is its own object, so that a quiet moment after an older removal never ends a newer one.
+     */
+    private final Map<ConnectionKey, Retirement> retiring = new LinkedHashMap<>();
+
+    private static final class Retirement {
+        final Entry entry;
+
+        Retirement(Entry entry) {
+            this.entry = entry;
+        }
+    }
 
     public ConnectionRegistry(Deps deps, HealthPolicy policy) {
         this.deps = deps;
@@ -114,25 +128,38 @@ public final class ConnectionRegistry {
         if (invalid.isPresent()) {
             return invalid;
         }
-        PluginTransport transport = new PluginTransport(key, ps, () -> deps.plugins().gateway(ps.platform()).orElse(null),
-                deps.dispatcher(), deps.probe(), () -> policy.closeTimeout(), deps.blocking());
-        Supervisor sup = new Supervisor(key, transport, policy, deps.scheduler(), deps.supervision(), deps.blocking(),
-                deps.ticker(), deps.clock(), deps.jitter(), deps.exit(), deps.listener());
-        Entry e = new Entry(key, sup, transport, ps.enabled());
         synchronized (this) {
             if (entries.containsKey(key)) {
                 return Optional.of(ps.path() + ": already configured");
             }
+            Retirement retired = retiring.remove(key);
+            Entry e = retired == null ? null : retired.entry;
+            if (e == null) {
+                e = newEntry(key, ps);
+            } else {
+                e.transport.settings(ps);
+                e.enabled = ps.enabled();
+            }
             entries.put(key, e);
-            deps.router().register(key, sup::liveConnection, transport::loader);
-            added.forEach(l -> l.accept(e));
+            deps.router().register(key, e.supervisor::liveConnection, e.transport::loader);
+            for (Consumer<Entry> l : added) {
+                l.accept(e);
+            }
             if (ps.enabled()) {
-                sup.start();
+                e.supervisor.start();
             } else {
                 log.info("{}: disabled in the configuration", key);
             }
         }
         return Optional.empty();
+    }
+
+    private Entry newEntry(ConnectionKey key, PlatformSettings ps) {
+        PluginTransport transport = new PluginTransport(key, ps, () -> deps.plugins().gateway(ps.platform()).orElse(null),
+                deps.dispatcher(), deps.probe(), () -> policy.closeTimeout(), deps.blocking());
+        Supervisor sup = new Supervisor(key, transport, policy, deps.scheduler(), deps.supervision(), deps.blocking(),
+                deps.ticker(), deps.clock(), deps.jitter(), deps.exit(), deps.listener());
+        return new Entry(key, sup, transport, ps.enabled());
     }
 
     /**
@@ -182,16 +209,25 @@ public final class ConnectionRegistry {
      * under the same key gets its own) and stops it; completes once its close returned or timed out.
      */
     public CompletionStage<Void> remove(ConnectionKey key) {
-        Entry e;
         synchronized (this) {
-            e = entries.remove(key);
+            Entry e = entries.remove(key);
             if (e == null) {
                 return CompletableFuture.completedFuture(null);
             }
+            e.enabled = false;
             deps.router().unregister(key);
             removed.forEach(l -> l.accept(key));
+            Retirement retirement = new Retirement(e);
+            retiring.put(key, retirement);
+            // Posted under the lock, so that a start of a re-added connection is queued after this stop.
+            CompletionStage<Void> stopped = e.supervisor.stop("removed from the configuration");
+            e.supervisor.quiesced().thenRun(() -> {
+                synchronized (this) {
+                    retiring.remove(key, retirement);
+                }
+            });
+            return stopped;
         }
-        return e.supervisor.stop("removed from the configuration");
     }
 
     /** Starts a configured connection that was disabled. */
@@ -207,15 +243,13 @@ public final class ConnectionRegistry {
     }
 
     /** Stops a connection but keeps it configured. */
-    public CompletionStage<Boolean> disable(ConnectionKey key, String cause) {
-        Entry e;
-        synchronized (this) {
-            e = entries.get(key);
-            if (e == null) {
-                return CompletableFuture.completedFuture(false);
-            }
-            e.enabled = false;
+    public synchronized CompletionStage<Boolean> disable(ConnectionKey key, String cause) {
+        Entry e = entries.get(key);
+        if (e == null) {
+            return CompletableFuture.completedFuture(false);
         }
+        e.enabled = false;
+        // Posted under the lock, in the same order as the flag changes (see enable).
         return e.supervisor.stop(cause).thenApply(v -> true);
     }
 
@@ -234,27 +268,26 @@ public final class ConnectionRegistry {
                 return invalid;
             }
         }
-        Entry e;
         synchronized (this) {
-            e = entries.get(key);
+            Entry e = entries.get(key);
             if (e == null) {
                 return Optional.empty();
             }
             e.enabled = ps.enabled();
-        }
-        e.transport.settings(ps);
-        e.supervisor.stop("settings changed").thenRun(() -> {
-            synchronized (this) {
-                if (e.enabled && entries.get(key) == e) {
-                    e.supervisor.start();
+            e.transport.settings(ps);
+            e.supervisor.stop("settings changed").thenRun(() -> {
+                synchronized (this) {
+                    if (e.enabled && entries.get(key) == e) {
+                        e.supervisor.start();
+                    }
                 }
-            }
-        });
+            });
+        }
         return Optional.empty();
     }
 
     /** Stops the connections of the given keys (a plugin swap); returns when all closed. */
-    public CompletionStage<Void> suspend(List<ConnectionKey> keys, String cause) {
+    public synchronized CompletionStage<Void> suspend(List<ConnectionKey> keys, String cause) {
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (ConnectionKey k : keys) {
             get(k).ifPresent(e -> stops.add(e.supervisor.stop(cause).toCompletableFuture()));

@@ -78,13 +78,15 @@ final class Attempts {
         return h == currentHandle;
     }
 
-    /** Completes (as an effect) once no open or close is in flight, or after {@code bound} at the latest. */
+    /** Completes (as an effect) once no open or close is in flight, or after {@code bound} (if not null) at the latest. */
     CompletionStage<Void> whenIdle(Duration bound) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         if (calls.isEmpty()) {
             mailbox.effect(() -> f.complete(null));
         } else {
             idleWaiters.add(f);
+        }
+        if (!calls.isEmpty() && bound != null) {
             scheduler.schedule(bound, () -> mailbox.post(() -> mailbox.effect(() -> f.complete(null))));
         }
         return f;

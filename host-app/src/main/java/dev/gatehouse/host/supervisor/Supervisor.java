@@ -167,6 +167,13 @@ public final class Supervisor {
         return done;
     }
 
+    /** Completes once no open or close of this connection is in flight (unbounded: a hung call keeps it open). */
+    public CompletionStage<Void> quiesced() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        mailbox.post(() -> attempts.whenIdle(null).whenComplete((v, e) -> done.complete(null)));
+        return done;
+    }
+
     /** An operator's reconnect: single-flight with every other attempt, refused while the network is down. */
     public CompletionStage<ReconnectResult> reconnect() {
         CompletableFuture<ReconnectResult> result = new CompletableFuture<>();
