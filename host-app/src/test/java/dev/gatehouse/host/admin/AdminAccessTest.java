@@ -42,7 +42,7 @@ class AdminAccessTest {
                 "Origin: https://evil.example", "Content-Length: 0"));
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.headers().get("content-type")).startsWith("application/json");
-        assertThat(r.error()).contains("Origin").contains("https://evil.example").contains("bearer token");
+        assertThat(r.error()).contains("Origin").contains("https://evil.example").contains("Authorization: Bearer");
         assertThat(f.conn("acme").state()).isEqualTo(ConnectionState.CONNECTED);
         assertThat(f.server.latest("acme").closed).isFalse();
 

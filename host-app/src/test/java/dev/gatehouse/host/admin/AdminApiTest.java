@@ -100,6 +100,9 @@ class AdminApiTest {
         assertThat(body(live).get("live").asBoolean()).isTrue();
         HttpResponse<String> ready = call("GET", "/readyz", null);
         assertThat(ready.statusCode()).isEqualTo(200);
+        HttpResponse<String> head = call("HEAD", "/livez", null);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
 
         server.latest("beta").send("DISCONNECTED server went away");
         await().until(() -> conn("beta").state() == ConnectionState.DISCONNECTED);

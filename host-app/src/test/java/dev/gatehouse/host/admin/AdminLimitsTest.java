@@ -7,11 +7,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.host.admin.RawHttp.Reply;
 import dev.gatehouse.host.status.ConnectionState;
+import dev.gatehouse.host.testing.LiveThreads;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,11 +64,12 @@ class AdminLimitsTest {
             }
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> f.conn("acme").state() != ConnectionState.CONNECTED);
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 40; i++) {
             stalled("GET /status HTTP/1.1\r\n" + self + "\r\nX-Stall: ");
         }
 
-        for (String probe : new String[] {"/livez", "/readyz", "/metrics"}) {
+        // /status runs on the command pool: the slow disable holds none of its threads while it waits.
+        for (String probe : new String[] {"/livez", "/readyz", "/metrics", "/status"}) {
             long t0 = System.nanoTime();
             try (RawHttp c = new RawHttp(f.port(), Duration.ofSeconds(3))) {
                 Reply r = c.send(request("GET", probe, self)).read();
@@ -74,6 +78,8 @@ class AdminLimitsTest {
             assertThat((System.nanoTime() - t0) / 1_000_000).as(probe + " answered within (ms)").isLessThan(3_000);
         }
         assertThat(disable).as("the slow command was still in flight").isNotDone();
+        assertThat(LiveThreads.named("gatehouse-admin")).as("threads of the admin API, whatever the number of connections")
+                .hasSizeLessThanOrEqualTo(5);
         Reply done = disable.get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(done.status()).isEqualTo(200);
     }
@@ -108,5 +114,42 @@ class AdminLimitsTest {
         Reply r = exchange(f.port(), request("GET", "/livez", self, "X-Big: " + "a".repeat(20_000)));
         assertThat(r.status()).isEqualTo(431);
         assertThat(r.error()).contains("16384");
+    }
+    @Test
+    void whenEverySlotIsTakenTheLongestStalledRequestGivesWay() throws Exception {
+        HttpFront.Limits four = new HttpFront.Limits(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(5),
+                16 * 1024, 64 * 1024, 4);
+        Set<Long> before = LiveThreads.idsOf("gatehouse-admin");
+        try (AdminServer small = new AdminServer(f.host, "127.0.0.1", 0, Optional.empty(), four)) {
+            List<RawHttp> stalled = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                RawHttp c = new RawHttp(small.port(), Duration.ofSeconds(10)).send("GET /livez HTTP/1.1\r\n");
+                open.add(c);
+                stalled.add(c);
+                if (i == 0) {
+                    // answered after the first was accepted: the first is strictly the oldest
+                    assertThat(exchange(small.port(), request("GET", "/livez", self)).status()).isEqualTo(200);
+                }
+            }
+            Reply r = exchange(small.port(), request("GET", "/livez", self));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(stalled.get(0).closedByServer()).as("the oldest stalled request was dropped").isTrue();
+        }
+        await("close ends the server's threads").atMost(Duration.ofSeconds(5))
+                .until(() -> LiveThreads.namedSince(before, "gatehouse-admin").isEmpty());
+    }
+
+    @Test
+    void aCommandNotAnsweredInTimeGets503() throws Exception {
+        HttpFront.Limits quick = new HttpFront.Limits(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(5),
+                16 * 1024, 64 * 1024, 64);
+        f.server.latest("beta").send("HANG_CLOSE");
+        f.server.event("beta", "sync-2", "C1", "after the hang order");
+        await().atMost(Duration.ofSeconds(10)).until(() -> f.server.unacked("beta") == 0);
+        try (AdminServer small = new AdminServer(f.host, "127.0.0.1", 0, Optional.empty(), quick)) {
+            Reply r = exchange(small.port(), request("POST", "/connections/beta/loopback/disable", self, "Content-Length: 0"));
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.error()).contains("no answer within 500 ms").contains("GET /status");
+        }
     }
 }
