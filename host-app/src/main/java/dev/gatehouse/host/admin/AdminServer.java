@@ -1,38 +1,42 @@
 package dev.gatehouse.host.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.gatehouse.host.GatewayHost;
 import dev.gatehouse.host.exec.DaemonThreads;
-import dev.gatehouse.host.logging.Secrets;
 import dev.gatehouse.host.reload.ReloadResult;
 import dev.gatehouse.host.status.ConnectionStatus;
 import dev.gatehouse.host.supervisor.ReconnectResult;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP API on the JDK's {@link HttpServer}: health probes, Prometheus metrics, status and
- * operator actions. With {@code admin.token} set, every endpoint except {@code /livez} and
- * {@code /readyz} (which reveal nothing secret and are what kubelet and load balancers call without
- * credentials) needs {@code Authorization: Bearer <token>}. Errors are JSON with a 4xx/5xx status;
- * no response ever contains a secret.
+ * The admin HTTP API: health probes, Prometheus metrics, status and operator actions, behind the
+ * {@link AccessRules} (Host, Origin, bearer token). Errors are JSON with a 4xx/5xx status; no answer
+ * ever contains a secret.
+ *
+ * <p>Threads: {@link HttpFront} reads and writes every connection on one selector thread, so a client
+ * that stalls holds none. The probes ({@code /livez}, {@code /readyz}, {@code /metrics}) run on their
+ * own small pool; everything else on the command pool, where a command only starts the host's
+ * operation and its answer is sent when the operation's future completes, so a reload or disable that
+ * takes minutes holds no thread meanwhile. Both pools have bounded queues: when full, 503.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -41,194 +45,179 @@ public final class AdminServer implements AutoCloseable {
     private static final Pattern PLUGIN = Pattern.compile("/plugins/([^/]+)/reload");
 
     private final GatewayHost host;
-    private final Optional<byte[]> token;
-    private final HttpServer server;
-    private final ExecutorService pool = Executors.newFixedThreadPool(2, DaemonThreads.factory("gatehouse-admin"));
+    private final AccessRules access;
+    private final ThreadPoolExecutor probes = pool("gatehouse-admin-probe", 32);
+    private final ThreadPoolExecutor commands = pool("gatehouse-admin-command", 16);
+    private final HttpFront front;
 
     public AdminServer(GatewayHost host, String bindHost, int port, Optional<String> token) throws IOException {
+        this(host, bindHost, port, token, HttpFront.Limits.DEFAULTS);
+    }
+
+    AdminServer(GatewayHost host, String bindHost, int port, Optional<String> token, HttpFront.Limits limits) throws IOException {
         this.host = host;
-        this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8));
-        this.server = HttpServer.create(new InetSocketAddress(bindHost, port), 32);
-        server.setExecutor(pool);
-        server.createContext("/", this::handle);
-        server.start();
+        this.access = new AccessRules(bindHost, token);
+        try {
+            this.front = new HttpFront(new InetSocketAddress(bindHost, port), limits, this::handle);
+        } catch (IOException | RuntimeException e) {
+            probes.shutdownNow();
+            commands.shutdownNow();
+            throw e;
+        }
         log.info("admin API listening on http://{}:{}/{}", bindHost, port(), token.isPresent() ? " (bearer token required)" : "");
+    }
+
+    private static ThreadPoolExecutor pool(String name, int queue) {
+        return new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), DaemonThreads.factory(name));
     }
 
     /** The bound port (useful when configured as 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return front.port();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
-            if (!path.equals("/livez") && !path.equals("/readyz") && !authorized(ex)) {
-                ex.getResponseHeaders().add("WWW-Authenticate", "Bearer");
-                error(ex, 401, "missing or wrong bearer token: send 'Authorization: Bearer <admin.token>'");
-                return;
-            }
-            switch (path) {
-                case "/livez" -> get(ex, method, () -> livez(ex));
-                case "/readyz" -> get(ex, method, () -> readyz(ex));
-                case "/metrics" -> get(ex, method, () -> text(ex, 200, host.scrapeMetrics()));
-                case "/status" -> get(ex, method, () -> json(ex, 200, StatusJson.status(host.status())));
-                default -> route(ex, path, method);
-            }
+    /** On the front's selector thread: checks access, then hands the request to its pool. */
+    private void handle(AdminRequest req, Consumer<AdminResponse> reply) {
+        String path = req.path();
+        Optional<AdminResponse> refused = access.refusal(req, path.equals("/livez") || path.equals("/readyz"));
+        if (refused.isPresent()) {
+            log.debug("admin {} {} refused: {}", req.method(), path, refused.get().status());
+            reply.accept(refused.get());
+            return;
+        }
+        boolean probe = path.equals("/livez") || path.equals("/readyz") || path.equals("/metrics");
+        ThreadPoolExecutor pool = probe ? probes : commands;
+        try {
+            pool.execute(() -> respond(req).whenComplete((r, e) -> reply.accept(e == null ? r : failure(req, e))));
+        } catch (RejectedExecutionException e) {
+            reply.accept(AdminResponse.error(503, "busy: " + pool.getQueue().size() + " requests are waiting; retry shortly")
+                    .withHeader("Retry-After", "1"));
+        }
+    }
+
+    private CompletionStage<AdminResponse> respond(AdminRequest req) {
+        try {
+            return switch (req.path()) {
+                case "/livez" -> get(req, this::livez);
+                case "/readyz" -> get(req, this::readyz);
+                case "/metrics" -> get(req, () -> AdminResponse.text(200, host.scrapeMetrics()));
+                case "/status" -> get(req, () -> AdminResponse.json(200, StatusJson.status(host.status())));
+                default -> route(req);
+            };
         } catch (RuntimeException e) {
-            log.error("admin request {} failed: {}", ex.getRequestURI().getPath(), e.toString(), e);
-            error(ex, 500, "internal error: " + e.getClass().getSimpleName());
+            return CompletableFuture.failedFuture(e);
         }
     }
 
-    private interface Action {
-        void run() throws IOException;
-    }
-
-    private void get(HttpExchange ex, String method, Action a) throws IOException {
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            ex.getResponseHeaders().add("Allow", "GET");
-            error(ex, 405, method + " is not allowed here; use GET");
-            return;
+    private static CompletionStage<AdminResponse> get(AdminRequest req, Supplier<AdminResponse> answer) {
+        if (!req.method().equals("GET") && !req.method().equals("HEAD")) {
+            return done(AdminResponse.error(405, req.method() + " is not allowed here; use GET").withHeader("Allow", "GET"));
         }
-        a.run();
+        return done(answer.get());
     }
 
-    private void route(HttpExchange ex, String path, String method) throws IOException {
-        Matcher c = CONNECTION.matcher(path);
-        Matcher p = PLUGIN.matcher(path);
+    private CompletionStage<AdminResponse> route(AdminRequest req) {
+        Matcher c = CONNECTION.matcher(req.path());
+        Matcher p = PLUGIN.matcher(req.path());
         if (!c.matches() && !p.matches()) {
-            error(ex, 404, "no such endpoint: " + path + "; see GET /status, /livez, /readyz, /metrics,"
-                    + " POST /connections/{workspace}/{platform}/reconnect|enable|disable, POST /plugins/{id}/reload");
-            return;
+            return done(AdminResponse.error(404, "no such endpoint: " + req.path() + "; see GET /status, /livez, /readyz, /metrics,"
+                    + " POST /connections/{workspace}/{platform}/reconnect|enable|disable, POST /plugins/{id}/reload"));
         }
-        if (!method.equals("POST")) {
-            ex.getResponseHeaders().add("Allow", "POST");
-            error(ex, 405, method + " is not allowed here; use POST");
-            return;
+        if (!req.method().equals("POST")) {
+            return done(AdminResponse.error(405, req.method() + " is not allowed here; use POST").withHeader("Allow", "POST"));
         }
-        if (c.matches()) {
-            connection(ex, c.group(1), c.group(2), c.group(3));
-        } else {
-            reload(ex, p.group(1), query(ex.getRequestURI(), "force"));
-        }
+        return c.matches() ? connection(c.group(1), c.group(2), c.group(3)) : reload(p.group(1));
     }
 
-    private void connection(HttpExchange ex, String ws, String platform, String action) throws IOException {
+    private CompletionStage<AdminResponse> connection(String ws, String platform, String action) {
         boolean known = host.status().connections().stream()
                 .anyMatch(s -> s.workspace().equals(ws) && s.platform().equals(platform));
         if (!known) {
-            error(ex, 404, "no connection " + platform + "/" + ws + " is configured");
-            return;
+            return done(AdminResponse.error(404, "no connection " + platform + "/" + ws + " is configured"));
         }
         ObjectNode body = StatusJson.MAPPER.createObjectNode().put("workspace", ws).put("platform", platform);
-        switch (action) {
-            case "reconnect" -> {
-                ReconnectResult r = wait(host.reconnect(ws, platform).toCompletableFuture(), 10);
+        String what = action + " of " + platform + "/" + ws;
+        return switch (action) {
+            case "reconnect" -> within(host.reconnect(ws, platform), 10, what, (ReconnectResult r) -> {
                 body.put("result", r.name()).put("message", r.message);
                 int code = switch (r) {
                     case STARTED -> 202;
-                    case ALREADY_IN_PROGRESS -> 409;
+                    case ALREADY_IN_PROGRESS, NOT_RUNNING -> 409;
                     case NETWORK_DOWN -> 503;
-                    case NOT_RUNNING -> 409;
                 };
-                json(ex, code, body);
-            }
+                return AdminResponse.json(code, body);
+            });
             case "enable" -> {
                 host.enable(ws, platform);
-                json(ex, 200, body.put("result", "ENABLED"));
+                yield done(AdminResponse.json(200, body.put("result", "ENABLED")));
             }
-            case "disable" -> {
-                wait(host.disable(ws, platform).toCompletableFuture(), 60);
-                json(ex, 200, body.put("result", "DISABLED"));
-            }
-            default -> error(ex, 404, "unknown action " + action);
-        }
+            case "disable" -> within(host.disable(ws, platform), 60, what, closed -> AdminResponse.json(200, body.put("result", "DISABLED")));
+            default -> done(AdminResponse.error(404, "unknown action " + action));
+        };
     }
 
-    private void reload(HttpExchange ex, String id, boolean force) throws IOException {
+    private CompletionStage<AdminResponse> reload(String id) {
         boolean known = host.status().plugins().stream().anyMatch(s -> s.id().equals(id) && "STARTED".equals(s.state()));
         if (!known) {
-            error(ex, 404, "no started plugin has id '" + id + "'");
-            return;
+            return done(AdminResponse.error(404, "no started plugin has id '" + id + "'"));
         }
-        ReloadResult r = wait(host.reloadPlugin(id).toCompletableFuture(), 300);
-        int code = r.outcome() == ReloadResult.Outcome.SWAPPED ? 200 : 422;
-        json(ex, code, StatusJson.reload(r));
+        return within(host.reloadPlugin(id), 300, "reload of plugin " + id,
+                r -> AdminResponse.json(r.outcome() == ReloadResult.Outcome.SWAPPED ? 200 : 422, StatusJson.reload(r)));
     }
 
-    private void livez(HttpExchange ex) throws IOException {
+    private AdminResponse livez() {
         boolean live = host.isLive();
         ObjectNode body = StatusJson.MAPPER.createObjectNode().put("live", live);
         if (!live) {
             ArrayNode reasons = body.putArray("withheldBecause");
             Optional.ofNullable(host.status().heartbeat()).ifPresent(h -> h.withheldBecause().forEach(reasons::add));
         }
-        json(ex, live ? 200 : 503, body);
+        return AdminResponse.json(live ? 200 : 503, body);
     }
 
-    private void readyz(HttpExchange ex) throws IOException {
+    private AdminResponse readyz() {
         List<ConnectionStatus> waiting = host.notReady();
-        ObjectNode body = StatusJson.MAPPER.createObjectNode().put("ready", waiting.isEmpty() && host.isReady());
+        boolean ready = waiting.isEmpty() && host.isReady();
+        ObjectNode body = StatusJson.MAPPER.createObjectNode().put("ready", ready);
         ArrayNode list = body.putArray("notReady");
         waiting.forEach(s -> list.addObject().put("workspace", s.workspace()).put("platform", s.platform())
                 .put("state", s.state().name()).put("lastError", s.lastError()));
-        json(ex, body.get("ready").asBoolean() ? 200 : 503, body);
+        return AdminResponse.json(ready ? 200 : 503, body);
     }
 
-    private boolean authorized(HttpExchange ex) {
-        if (token.isEmpty()) {
-            return true;
-        }
-        String h = ex.getRequestHeaders().getFirst("Authorization");
-        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        return MessageDigest.isEqual(token.get(), h.substring(7).trim().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static boolean query(URI uri, String flag) {
-        String q = uri.getRawQuery();
-        return q != null && List.of(q.split("&")).stream().anyMatch(kv -> kv.equals(flag) || kv.equals(flag + "=true"));
-    }
-
-    private static <T> T wait(java.util.concurrent.CompletableFuture<T> f, int seconds) {
-        try {
-            return f.get(seconds, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("operation did not complete within " + seconds + " s", e);
-        }
-    }
-
-    private static void json(HttpExchange ex, int code, JsonNode body) throws IOException {
-        send(ex, code, "application/json", Secrets.redact(StatusJson.MAPPER.writeValueAsString(body)));
-    }
-
-    private static void text(HttpExchange ex, int code, String body) throws IOException {
-        send(ex, code, "text/plain; version=0.0.4; charset=utf-8", body);
-    }
-
-    private static void error(HttpExchange ex, int code, String message) throws IOException {
-        json(ex, code, StatusJson.MAPPER.createObjectNode().put("error", message).put("status", code));
-    }
-
-    private static void send(HttpExchange ex, int code, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean head = ex.getRequestMethod().equals("HEAD");
-        ex.sendResponseHeaders(code, head ? -1 : bytes.length);
-        if (!head) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
+    /**
+     * The answer once {@code op} completes, or 504 after {@code seconds}. The timeout applies to a copy:
+     * the host's own future is never completed from here.
+     */
+    private static <T> CompletionStage<AdminResponse> within(CompletionStage<T> op, int seconds, String what,
+            Function<T, AdminResponse> answer) {
+        return op.toCompletableFuture().copy().orTimeout(seconds, TimeUnit.SECONDS).handle((v, e) -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof TimeoutException) {
+                return AdminResponse.error(504, what + " did not complete within " + seconds
+                        + " s; it goes on in the background: see GET /status");
             }
-        }
+            if (cause != null) {
+                throw new CompletionException(cause);
+            }
+            return answer.apply(v);
+        });
+    }
+
+    private static AdminResponse failure(AdminRequest req, Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        log.error("admin request {} {} failed: {}", req.method(), req.path(), cause.toString(), cause);
+        return AdminResponse.error(500, "internal error: " + cause.getClass().getSimpleName());
+    }
+
+    private static CompletionStage<AdminResponse> done(AdminResponse r) {
+        return CompletableFuture.completedFuture(r);
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        pool.shutdownNow();
+        front.close();
+        probes.shutdownNow();
+        commands.shutdownNow();
     }
 }

@@ -100,6 +100,9 @@ class AdminApiTest {
         assertThat(body(live).get("live").asBoolean()).isTrue();
         HttpResponse<String> ready = call("GET", "/readyz", null);
         assertThat(ready.statusCode()).isEqualTo(200);
+        HttpResponse<String> head = call("HEAD", "/livez", null);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
 
         server.latest("beta").send("DISCONNECTED server went away");
         await().until(() -> conn("beta").state() == ConnectionState.DISCONNECTED);
@@ -120,6 +123,33 @@ class AdminApiTest {
         }
         assertThat(call("POST", "/connections/acme/loopback/reconnect", null).statusCode()).isEqualTo(401);
         assertThat(call("POST", "/plugins/loopback-gateway/reload", "nope").statusCode()).isEqualTo(401);
+        for (String action : new String[] {"disable", "enable", "reconnect"}) {
+            assertThat(call("POST", "/connections/acme/loopback/" + action, "wrong").statusCode()).as(action).isEqualTo(401);
+        }
+        assertThat(conn("acme").state()).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(conn("acme").epoch()).as("no command ran").isEqualTo(1);
+    }
+
+    @Test
+    void withTheTokenAnyHostAndOriginIsServedWithoutItNeither() throws Exception {
+        int port = host.adminPort().orElseThrow();
+        String bearer = "Authorization: Bearer " + TOKEN;
+        RawHttp.Reply viaName = RawHttp.exchange(port, RawHttp.request("GET", "/status", "Host: gatehouse.internal:8686", bearer));
+        assertThat(viaName.status()).as("a token proves the caller; the name it used does not matter").isEqualTo(200);
+        RawHttp.Reply fromPage = RawHttp.exchange(port, RawHttp.request("GET", "/status", "Host: 127.0.0.1",
+                "Origin: https://ops.example", bearer));
+        assertThat(fromPage.status()).isEqualTo(200);
+
+        RawHttp.Reply wrong = RawHttp.exchange(port, RawHttp.request("POST", "/connections/acme/loopback/disable",
+                "Host: 127.0.0.1", "Origin: https://evil.example", "Authorization: Bearer guess", "Content-Length: 0"));
+        assertThat(wrong.status()).isEqualTo(403);
+        RawHttp.Reply rebound = RawHttp.exchange(port, RawHttp.request("GET", "/readyz", "Host: rebind.evil.example"));
+        assertThat(rebound.status()).as("the open probes still check Host").isEqualTo(421);
+        RawHttp.Reply probeFromPage = RawHttp.exchange(port, RawHttp.request("GET", "/livez", "Host: localhost",
+                "Origin: https://evil.example"));
+        assertThat(probeFromPage.status()).isEqualTo(403);
+        assertThat(wrong.body() + rebound.body() + probeFromPage.body()).doesNotContain(TOKEN);
+        assertThat(conn("acme").state()).isEqualTo(ConnectionState.CONNECTED);
     }
 
     @Test
