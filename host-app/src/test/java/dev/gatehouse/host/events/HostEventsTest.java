@@ -108,6 +108,34 @@ class HostEventsTest {
     }
 
     @Test
+    void anEventItsChannelCannotQueueIsNotAcknowledgedAndCounted() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        start((ws, platform, e) -> {
+            if (e.eventId().equals("full0")) {
+                started.countDown();
+                blockUntilReleased();
+            }
+            handled.add(e.eventId());
+        }, "acme");
+        LoopbackServer.Conn acme = server.await("acme", 1);
+        acme.send("EVENT full0 C1 first");
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        int waiting = EventDispatcher.CHANNEL_QUEUE;
+        for (int i = 1; i <= waiting + 1; i++) {
+            acme.send("EVENT full" + i + " C1 more");
+        }
+        String refused = "full" + (waiting + 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.scrapeMetrics()
+                .contains("gatehouse_events_refused_total{reason=\"channel_queue_full\"} 1.0"));
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> acme.count("ACK full") == waiting + 1);
+        assertThat(acme.received).doesNotContain("ACK " + refused);
+        assertThat(handled).hasSize(waiting + 1).doesNotContain(refused);
+        assertThat(host.scrapeMetrics()).contains("gatehouse_events_queued 0.0", "gatehouse_event_channels_waiting 0.0",
+                "gatehouse_handler_failures_total 0.0", "gatehouse_outbound_refused_total 0.0", "gatehouse_dedupe_remembered");
+    }
+
+    @Test
     void closeLetsHandlersOfTakenEventsFinishAndReplyBeforeTheConnectionsClose() throws Exception {
         List<String> replies = new CopyOnWriteArrayList<>();
         CountDownLatch started = new CountDownLatch(1);
