@@ -43,7 +43,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -141,8 +140,9 @@ public final class GatewayHost implements AutoCloseable {
         blocking = DaemonThreads.shortLivedPool("gatehouse-blocking", Duration.ZERO);
         // Supervisors' mailboxes: host code only (state changes, listeners); never a plugin call.
         supervision = Executors.newFixedThreadPool(2, DaemonThreads.factory("gatehouse-supervision"));
-        handlers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-                DaemonThreads.factory("gatehouse-handler"));
+        // A thread per running channel: a bounded pool let a few blocked handlers stall every workspace.
+        // The dispatcher's lanes bound how many run at once (SerialLanes).
+        handlers = DaemonThreads.shortLivedPool("gatehouse-handler", Duration.ofSeconds(30));
         outboundPool = DaemonThreads.shortLivedPool("gatehouse-outbound", Duration.ofSeconds(2));
         NetworkProbe probe = probeOverride != null ? probeOverride
                 : new HttpNetworkProbe(blocking, c.health().probeTimeout(), ticker, Duration.ofSeconds(2));
@@ -154,6 +154,8 @@ public final class GatewayHost implements AutoCloseable {
         initialHandlers.forEach(dispatcher::addHandler);
         router = new OutboundRouter(outboundPool, scheduler, 1000, Duration.ofSeconds(60),
                 key -> metrics.event(key, HostMetrics.Direction.OUTBOUND));
+        metrics.bind(dispatcher);
+        metrics.bind(router);
         listeners.add(0, metrics);
         connections = new ConnectionRegistry(new ConnectionRegistry.Deps(scheduler, supervision, blocking, ticker, clock, jitter, exit,
                 new FanOut(), dispatcher, probe, router, plugins), c.health());
@@ -373,13 +375,17 @@ public final class GatewayHost implements AutoCloseable {
             closed = true;
             return;
         }
-        closed = true;
         heartbeat.stop();
         if (admin != null) {
             admin.close();
         }
         reloader.close();
         configApplier.close();
+        // Handlers of events already taken (and perhaps acknowledged) finish first, while their
+        // connections can still carry replies; then those taken while the connections close.
+        long drainBy = ticker.nanos() + EventDispatcher.DRAIN_BOUND.toNanos();
+        int unfinished = dispatcher.drain(EventDispatcher.DRAIN_BOUND);
+        closed = true;
         try {
             connections.stopAll("host shutting down").toCompletableFuture()
                     .get(config.health().closeTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
@@ -387,6 +393,13 @@ public final class GatewayHost implements AutoCloseable {
             log.warn("not every connection closed within {} s; exiting anyway", config.health().closeTimeout().toSeconds());
         }
         dispatcher.close();
+        if (unfinished == 0) {
+            unfinished = dispatcher.drain(Duration.ofNanos(Math.max(0, drainBy - ticker.nanos())));
+        }
+        if (unfinished > 0) {
+            log.warn("{} event handler(s) still running {} s into shutdown; exiting without them", unfinished,
+                    EventDispatcher.DRAIN_BOUND.toSeconds());
+        }
         router.close();
         plugins.close();
         supervisorThread.shutdownNow();

@@ -85,9 +85,14 @@ final class BoltStack {
     /**
      * Tears everything down so that no socket stays open and nothing can reconnect: capture the client,
      * stop auto-reconnect, refuse further Web API calls (a racing reconnect cannot get a URL),
-     * disconnect, close Bolt and the client, wait until the threads that reconnect are gone, disconnect
-     * again in case a connect raced the first one, let superseded sockets finish closing, release the
-     * Slack instance. Bounded by {@code deadlineNanos}; never throws.
+     * disconnect, let the message processor handle the frames that arrived before (twice: a connect it
+     * had under way may have made a newer socket current meanwhile, which is disconnected in between),
+     * close Bolt and the client, wait until the threads that reconnect are gone, disconnect again in
+     * case a connect raced the first one, let superseded sockets finish closing, release the Slack
+     * instance. Bounded by {@code deadlineNanos}; never throws.
+     *
+     * <p>The processor is drained rather than stopped with frames in its queue: a button click that
+     * reached the socket is never redelivered by Slack, so it must reach the bot.
      */
     void close(long deadlineNanos) {
         SocketModeClient c = client != null ? client : socketModeApp == null ? null : socketModeApp.getClient();
@@ -97,6 +102,12 @@ final class BoltStack {
         sdk.refuseCalls(subject);
         if (c != null) {
             quietly("disconnect", c::disconnect);
+            for (int round = 0; round < 2; round++) {
+                if (!executors.drainProcessor(deadlineNanos)) {
+                    log.warn("{}: frames received before the close were not all handled in time", subject);
+                }
+                quietly("disconnect", c::disconnect);
+            }
         }
         if (socketModeApp != null) {
             quietly("close the Socket Mode app", socketModeApp::close);

@@ -11,6 +11,10 @@ import org.slf4j.LoggerFactory;
  * {@link BoltClaims}): maps each to an event, hands it to the host and acknowledges it through the
  * {@link Acknowledger}. Envelopes that carry nothing for the bot (another bot's message, an unmapped
  * event type) are acknowledged at once, so Slack never retries them.
+ *
+ * <p>Envelopes that reach a closing connection are handled like any other: Slack never redelivers a
+ * button click, so dropping one would lose it. The host takes events until the connection's close
+ * returned; whatever it refuses stays unacknowledged, and Slack redelivers Events API envelopes.
  */
 final class InboundEnvelopes {
 
@@ -21,7 +25,6 @@ final class InboundEnvelopes {
     private final Acknowledger acks;
     private final GatewayHealth health;
     private final String subject;
-    private volatile boolean closing;
 
     InboundEnvelopes(EventMapper mapper, InboundSink sink, Acknowledger acks, GatewayHealth health, String subject) {
         this.mapper = mapper;
@@ -31,14 +34,9 @@ final class InboundEnvelopes {
         this.subject = subject;
     }
 
-    /** From now on envelopes are neither delivered nor acknowledged: Slack redelivers them elsewhere. */
-    void closing() {
-        closing = true;
-    }
-
     void onEnvelope(String type, JsonObject frame) {
         String envelopeId = Json.text(frame, "envelope_id");
-        if (closing || envelopeId == null) {
+        if (envelopeId == null) {
             return;
         }
         health.markAlive();

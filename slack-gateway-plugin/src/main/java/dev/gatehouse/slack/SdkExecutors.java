@@ -80,6 +80,18 @@ final class SdkExecutors implements ExecutorServiceProvider {
     }
 
     /**
+     * Lets the message processor handle every frame already queued, waiting for it until
+     * {@code deadlineNanos}. Nothing to do before the gate opened: the plugin's listeners were not
+     * registered yet.
+     *
+     * @return whether the queue was drained in time
+     */
+    boolean drainProcessor(long deadlineNanos) {
+        WakeableProcessor p = processor;
+        return p == null || processorGate.getCount() > 0 || p.drainNow(deadlineNanos);
+    }
+
+    /**
      * Waits until the pools that can make the client connect again (session monitor, message
      * processor) have terminated; the caller shut them down through {@code SocketModeClient.close()}.
      *

@@ -95,6 +95,9 @@ final class SlackConnection implements GatewayConnection {
 
     /** Whether the SDK may act on Slack's disconnect message (it reconnects at once); see {@link DisconnectPolicy}. */
     private boolean admitDisconnect(String reason) {
+        if (closed.get()) {
+            return false; // closing: the SDK must not open a new socket while the last frames are handled
+        }
         if (DisconnectPolicy.forReason(reason) == DisconnectPolicy.HOLD) {
             link.onHeldDisconnect(reason);
             return false;
@@ -150,9 +153,6 @@ final class SlackConnection implements GatewayConnection {
         Duration bound = context.closeTimeout().multipliedBy(3).dividedBy(4);
         if (link != null) {
             link.closing();
-        }
-        if (envelopes != null) {
-            envelopes.closing();
         }
         bolt.close(started + bound.toNanos());
         ackThread.shutdownNow();

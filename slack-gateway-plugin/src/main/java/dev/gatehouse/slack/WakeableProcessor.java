@@ -1,11 +1,13 @@
 package dev.gatehouse.slack;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
@@ -76,6 +78,31 @@ final class WakeableProcessor extends ScheduledThreadPoolExecutor {
             });
         } catch (RejectedExecutionException e) {
             drainQueued.set(false); // shut down meanwhile: the connection is closing
+        }
+    }
+
+    /**
+     * Drains the queue on the processor thread, after whatever it is doing now (e.g. a reconnect the SDK
+     * started on it), and waits for that until {@code deadlineNanos}.
+     *
+     * @return whether the drain finished in time
+     */
+    boolean drainNow(long deadlineNanos) {
+        if (pollOne == null) {
+            return true;
+        }
+        try {
+            submit(this::drain).get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true; // the SDK's task failed on one frame; it logs that itself
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -94,6 +94,30 @@ class WakeableProcessorTest {
     }
 
     @Test
+    void drainNowReturnsOnceFramesQueuedBehindWhatTheProcessorIsDoingAreHandledOrTheDeadlinePassed() throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        scheduleLikeTheSdk(() -> {
+            if (processed.size() == 1) { // like the SDK reconnecting on this thread
+                busy.countDown();
+                awaitQuietly(release);
+            }
+        });
+        await().atMost(Duration.ofSeconds(2)).until(() -> polls.get() >= 1);
+        queue.add("disconnect");
+        assertThat(busy.await(2, TimeUnit.SECONDS)).isTrue();
+        queue.add("click");
+        queue.add("message");
+
+        long before = System.nanoTime();
+        assertThat(processor.drainNow(System.nanoTime() + Duration.ofMillis(200).toNanos())).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(2));
+        release.countDown();
+        assertThat(processor.drainNow(System.nanoTime() + Duration.ofSeconds(5).toNanos())).isTrue();
+        assertThat(processed).containsExactly("disconnect", "click", "message");
+    }
+
+    @Test
     void wakeUpsBeforeTheTaskIsScheduledOrAfterShutdownAreHarmless() {
         processor.wake();
         processor.shutdown();

@@ -80,12 +80,18 @@ public final class PluginTransport implements Transport {
         HostExecutors ex = new HostExecutors(key.platform() + "-" + key.workspace() + "-" + attempt.epoch(), b.loader(),
                 key.workspace(), key.platform(), attempt.epoch());
         borrowed.put(attempt.epoch(), new Borrowed(b, ex));
+        // Events are taken until the attempt's close returned, not only while it is current: the
+        // supervisor supersedes an attempt before closing it, and what reaches a closing connection
+        // (a button click Slack never redelivers) must still reach the bot. Dedupe is per connection
+        // key, not per attempt, so a redelivery on the next attempt is still recognised.
         InboundSink sink = event -> {
-            if (!attempt.isCurrent()) {
+            if (!borrowed.containsKey(attempt.epoch())) {
                 return CompletableFuture.failedFuture(new IllegalStateException(key + " epoch " + attempt.epoch()
-                        + " was superseded; not taking its events"));
+                        + " is closed; not taking its events"));
             }
-            attempt.health().markAlive();
+            if (attempt.isCurrent()) {
+                attempt.health().markAlive();
+            }
             return dispatcher.deliver(key.workspace(), key.platform(), event);
         };
         HostGatewayContext ctx = new HostGatewayContext(key.workspace(), key.platform(), attempt.epoch(),

@@ -5,56 +5,95 @@ import dev.gatehouse.host.InboundHandler;
 import dev.gatehouse.host.exec.SerialLanes;
 import dev.gatehouse.host.logging.LogContext;
 import dev.gatehouse.host.time.Ticker;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Hands inbound events to the embedding application's handlers exactly once: deduplicated on
- * (workspace, platform, event id) within a window, run on host threads, in order per channel.
+ * (workspace, platform, event id) for a window after they were handled ({@link SeenEvents}), run on
+ * host threads in order per channel ({@link SerialLanes}).
+ *
+ * <p>An event the host cannot take — its channel already has {@link #CHANNEL_QUEUE} events waiting,
+ * the dedupe table is full, or the host is shutting down — is refused: {@link #deliver} completes
+ * exceptionally at once, so the plugin does not acknowledge it and the platform redelivers it. Nothing
+ * taken is dropped: a handler that throws, an {@code Error} included, is logged and counted, and its
+ * channel goes on.
  */
-public final class EventDispatcher {
+public final class EventDispatcher implements MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(EventDispatcher.class);
 
+    /** Events that may wait per channel behind the one being handled. */
+    public static final int CHANNEL_QUEUE = SerialLanes.LANE_CAPACITY;
+    /** How long shutdown waits, in all, for the handlers of events already taken. */
+    public static final Duration DRAIN_BOUND = Duration.ofSeconds(10);
+
     private final SerialLanes lanes;
     private final Ticker ticker;
-    private final long windowNanos;
-    private final int maxRemembered;
     private final List<InboundHandler> handlers = new CopyOnWriteArrayList<>();
-    /** Guarded by this. Insertion-ordered, so the oldest entries expire first. */
-    private final LinkedHashMap<String, Seen> seen = new LinkedHashMap<>();
-    private final AtomicLong delivered = new AtomicLong();
-    private final java.util.function.BiConsumer<String, String> onHandled;
+    /** Guarded by this. */
+    private final SeenEvents seen;
+    private final int capacity;
+    private final long windowMinutes;
+    private final BiConsumer<String, String> onHandled;
     /** Events taken but not finished, by workspace and platform. */
-    private final Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong handlerFailures = new AtomicLong();
+    private final Map<Refusal, AtomicLong> refusals = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private record Seen(long atNanos, CompletableFuture<Void> done) {
+    /** Why an event was not taken; the {@code reason} label. */
+    enum Refusal {
+        CHANNEL_QUEUE_FULL, DEDUPE_TABLE_FULL, SHUTTING_DOWN;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     public EventDispatcher(Executor pool, Ticker ticker, Duration window, int maxRemembered) {
         this(pool, ticker, window, maxRemembered, (ws, p) -> { });
     }
 
-    /** As above, calling {@code onHandled(workspace, platform)} after each event's handlers ran. */
+    /**
+     * As above, calling {@code onHandled(workspace, platform)} after each event's handlers ran.
+     *
+     * @param pool starts a thread for every task it is given; the lanes bound how many run at once
+     * @param window how long a handled event's id is remembered
+     * @param maxRemembered the dedupe table's bound (events running plus handled within the window)
+     */
     public EventDispatcher(Executor pool, Ticker ticker, Duration window, int maxRemembered,
-            java.util.function.BiConsumer<String, String> onHandled) {
+            BiConsumer<String, String> onHandled) {
         this.onHandled = onHandled;
-        this.lanes = new SerialLanes(pool);
+        this.lanes = new SerialLanes(pool, SerialLanes.MAX_RUNNING, CHANNEL_QUEUE);
         this.ticker = ticker;
-        this.windowNanos = window.toNanos();
-        this.maxRemembered = maxRemembered;
+        this.seen = new SeenEvents(window.toNanos(), maxRemembered);
+        this.capacity = maxRemembered;
+        this.windowMinutes = window.toMinutes();
+        for (Refusal r : Refusal.values()) {
+            refusals.put(r, new AtomicLong());
+        }
     }
 
     public void addHandler(InboundHandler handler) {
@@ -67,61 +106,109 @@ public final class EventDispatcher {
 
     /** See {@link dev.gatehouse.api.InboundSink#deliver}. */
     public CompletionStage<Void> deliver(String workspace, String platform, InboundEvent event) {
+        String subject = platform + "/" + workspace;
         if (closed) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the host is shutting down"));
+            return refuse(Refusal.SHUTTING_DOWN, subject + ": the host is shutting down; event " + event.eventId()
+                    + " not taken, so the platform can redeliver it");
         }
         String key = workspace + '\u0000' + platform + '\u0000' + event.eventId();
-        CompletableFuture<Void> done;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean remembered;
         synchronized (this) {
             long now = ticker.nanos();
-            expire(now);
-            Seen s = seen.get(key);
-            if (s != null) {
+            CompletableFuture<Void> taken = seen.find(key, now);
+            if (taken != null) {
                 duplicates.incrementAndGet();
-                return s.done;
+                return taken;
             }
-            done = new CompletableFuture<>();
-            seen.put(key, new Seen(now, done));
+            remembered = seen.remember(key, done, now);
+        }
+        if (!remembered) {
+            return refuse(Refusal.DEDUPE_TABLE_FULL, subject + ": the dedupe table holds its maximum of " + capacity
+                    + " events of the last " + windowMinutes + " min; event " + event.eventId()
+                    + " not taken, so the platform can redeliver it later");
+        }
+        AtomicInteger pending = inFlight.computeIfAbsent(workspace + '\u0000' + platform, k -> new AtomicInteger());
+        pending.incrementAndGet();
+        try {
+            lanes.submit(workspace + '\u0000' + platform + '\u0000' + event.channelId(),
+                    () -> handle(workspace, platform, event, key, pending, done));
+        } catch (RejectedExecutionException e) {
+            pending.decrementAndGet();
+            synchronized (this) {
+                seen.forget(key);
+            }
+            // A redelivery that arrived meanwhile waits on this stage: it is refused too.
+            done.completeExceptionally(refusal(Refusal.CHANNEL_QUEUE_FULL, subject + " channel " + event.channelId()
+                    + ": " + CHANNEL_QUEUE + " events are already waiting for its handlers; event " + event.eventId()
+                    + " not taken, so the platform can redeliver it"));
+            return done;
         }
         delivered.incrementAndGet();
-        java.util.concurrent.atomic.AtomicInteger pending = inFlight.computeIfAbsent(workspace + '\u0000' + platform,
-                k -> new java.util.concurrent.atomic.AtomicInteger());
-        pending.incrementAndGet();
-        lanes.submit(workspace + '\u0000' + platform + '\u0000' + event.channelId(), () -> {
-            try (LogContext ignored = LogContext.of(workspace, platform, -1)) {
-                for (InboundHandler h : handlers) {
-                    try {
-                        h.onEvent(workspace, platform, event);
-                    } catch (Exception | LinkageError e) {
-                        log.error("{}/{}: handler failed on event {}: {}", platform, workspace, event.eventId(), e.toString(), e);
-                    }
-                }
-            } finally {
-                pending.decrementAndGet();
-                try {
-                    onHandled.accept(workspace, platform);
-                } finally {
-                    done.complete(null);
-                }
-            }
-        });
         return done;
     }
 
-    private void expire(long now) {
-        for (Iterator<Map.Entry<String, Seen>> it = seen.entrySet().iterator(); it.hasNext();) {
-            Seen s = it.next().getValue();
-            if (seen.size() > maxRemembered || now - s.atNanos > windowNanos && s.done.isDone()) {
-                it.remove();
-            } else {
-                break;
+    private void handle(String workspace, String platform, InboundEvent event, String key, AtomicInteger pending,
+            CompletableFuture<Void> done) {
+        try (LogContext ignored = LogContext.of(workspace, platform, -1)) {
+            for (InboundHandler h : handlers) {
+                try {
+                    h.onEvent(workspace, platform, event);
+                } catch (Throwable t) {
+                    // Errors too: one handler's bug must not skip the others or stop the channel.
+                    handlerFailures.incrementAndGet();
+                    log.error("{}/{}: handler failed on event {}: {}", platform, workspace, event.eventId(), t.toString(), t);
+                }
+            }
+        } finally {
+            pending.decrementAndGet();
+            synchronized (this) {
+                seen.finished(key, ticker.nanos());
+            }
+            try {
+                onHandled.accept(workspace, platform);
+            } finally {
+                done.complete(null);
             }
         }
+    }
+
+    private CompletableFuture<Void> refuse(Refusal why, String message) {
+        return CompletableFuture.failedFuture(refusal(why, message));
+    }
+
+    private IllegalStateException refusal(Refusal why, String message) {
+        long n = refusals.get(why).incrementAndGet();
+        if (n % 1000 == 1) {
+            log.warn("{} ({} event(s) refused for this reason so far)", message, n);
+        }
+        return new IllegalStateException(message);
+    }
+
+    /**
+     * Waits up to {@code bound} for the handlers of the events taken so far (events taken meanwhile are
+     * not waited for).
+     *
+     * @return how many of them had not finished
+     */
+    public int drain(Duration bound) {
+        List<CompletableFuture<Void>> taken;
+        synchronized (this) {
+            taken = seen.running();
+        }
+        try {
+            CompletableFuture.allOf(taken.toArray(CompletableFuture[]::new)).get(bound.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // counted below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return (int) taken.stream().filter(f -> !f.isDone()).count();
     }
 
     /** Events of one connection taken and not yet finished by the handlers. */
     public int inFlight(String workspace, String platform) {
-        java.util.concurrent.atomic.AtomicInteger n = inFlight.get(workspace + '\u0000' + platform);
+        AtomicInteger n = inFlight.get(workspace + '\u0000' + platform);
         return n == null ? 0 : n.get();
     }
 
@@ -135,8 +222,40 @@ public final class EventDispatcher {
         return duplicates.get();
     }
 
+    /** Events not taken, whatever the reason. */
+    public long refused() {
+        return refusals.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    /** Handler calls that threw. */
+    public long handlerFailures() {
+        return handlerFailures.get();
+    }
+
     /** Refuses new events from now on; events already taken still run. */
     public void close() {
         closed = true;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        for (Refusal r : Refusal.values()) {
+            FunctionCounter.builder("gatehouse.events.refused", refusals.get(r), AtomicLong::get).tag("reason", r.label())
+                    .description("inbound events not taken (not acknowledged, so the platform redelivers them)")
+                    .register(registry);
+        }
+        FunctionCounter.builder("gatehouse.handler.failures", this, d -> d.handlerFailures() + d.lanes.errors())
+                .description("handler calls that threw, Errors included; the channel went on").register(registry);
+        Gauge.builder("gatehouse.events.queued", lanes, SerialLanes::queued)
+                .description("inbound events waiting in channel queues for their handlers").register(registry);
+        Gauge.builder("gatehouse.event.channels.waiting", lanes, SerialLanes::waitingLanes)
+                .description("channels with events waiting for a handler thread (all running ones are busy)")
+                .register(registry);
+        Gauge.builder("gatehouse.dedupe.remembered", this, d -> d.remembered())
+                .description("event ids in the dedupe table (running, or handled within the window)").register(registry);
+    }
+
+    private synchronized int remembered() {
+        return seen.size();
     }
 }

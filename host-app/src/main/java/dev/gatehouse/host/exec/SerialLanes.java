@@ -4,52 +4,191 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs tasks on a shared pool, one at a time and in submission order per key: a slow task holds back
- * only its own key.
+ * Runs tasks one at a time and in submission order per key (a lane, e.g. one channel), on a shared
+ * pool: a slow task holds back only its own lane.
+ *
+ * <p>Bounds, each a documented policy rather than a side effect of the pool:
+ * <ul>
+ *   <li>At most {@code maxRunning} lanes run at once. The pool must start a thread for every task it is
+ *       given (e.g. {@link DaemonThreads#shortLivedPool}): a bounded pool would let a few blocked lanes
+ *       occupy every thread and stall all the others. Lanes beyond the bound wait their turn in arrival
+ *       order, and a lane hands its thread to a waiting one after each task, so a busy lane cannot
+ *       starve them. Only {@code maxRunning} tasks blocked at once stall the rest.</li>
+ *   <li>At most {@code laneCapacity} tasks wait per lane: {@link #submit} refuses the newest with a
+ *       {@link RejectedExecutionException} that says so; the tasks already queued are kept.</li>
+ *   <li>Whatever a task throws, {@code Error}s included, is logged and counted, and the lane goes on
+ *       with its next task: no failure leaves a lane registered without a thread to drain it.</li>
+ * </ul>
  */
 public final class SerialLanes {
 
-    private final Executor pool;
-    /** Guarded by this. Only keys with queued or running work are present. */
-    private final Map<String, ArrayDeque<Runnable>> lanes = new HashMap<>();
+    private static final Logger log = LoggerFactory.getLogger(SerialLanes.class);
 
-    public SerialLanes(Executor pool) {
-        this.pool = pool;
+    /** Default bound on lanes running at once: far above what handlers of a healthy bot need. */
+    public static final int MAX_RUNNING = 256;
+    /** Default bound on tasks waiting in one lane. */
+    public static final int LANE_CAPACITY = 1000;
+
+    private final Executor pool;
+    private final int maxRunning;
+    private final int laneCapacity;
+    /** Guarded by this. A key is present while its lane has a task running or waiting. */
+    private final Map<String, Lane> lanes = new HashMap<>();
+    /** Guarded by this. Lanes with work and no thread, oldest first. */
+    private final ArrayDeque<Lane> waiting = new ArrayDeque<>();
+    /** Guarded by this. Lanes on a thread. */
+    private int running;
+    /** Guarded by this. Tasks accepted and not yet started. */
+    private int queued;
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+
+    private static final class Lane {
+        final String key;
+        final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+
+        Lane(String key) {
+            this.key = key;
+        }
     }
 
+    /** Lanes with the default bounds. */
+    public SerialLanes(Executor pool) {
+        this(pool, MAX_RUNNING, LANE_CAPACITY);
+    }
+
+    /**
+     * @param pool starts a thread for every task it is given
+     * @param maxRunning lanes that may run at once
+     * @param laneCapacity tasks that may wait in one lane
+     */
+    public SerialLanes(Executor pool, int maxRunning, int laneCapacity) {
+        if (maxRunning < 1 || laneCapacity < 1) {
+            throw new IllegalArgumentException("maxRunning and laneCapacity must be at least 1");
+        }
+        this.pool = pool;
+        this.maxRunning = maxRunning;
+        this.laneCapacity = laneCapacity;
+    }
+
+    /**
+     * Queues a task on its lane.
+     *
+     * @throws RejectedExecutionException if {@code laneCapacity} tasks already wait in that lane; the
+     *     task will not run
+     */
     public void submit(String key, Runnable task) {
+        Lane start;
         synchronized (this) {
-            ArrayDeque<Runnable> lane = lanes.get(key);
+            Lane lane = lanes.get(key);
             if (lane != null) {
-                lane.addLast(task);
+                if (lane.tasks.size() >= laneCapacity) {
+                    refused.incrementAndGet();
+                    throw new RejectedExecutionException(laneCapacity + " tasks are already waiting in this lane");
+                }
+                lane.tasks.addLast(task);
+                queued++;
                 return;
             }
-            lanes.put(key, new ArrayDeque<>());
+            lane = new Lane(key);
+            lane.tasks.addLast(task);
+            lanes.put(key, lane);
+            queued++;
+            if (running >= maxRunning) {
+                waiting.addLast(lane);
+                return;
+            }
+            running++;
+            start = lane;
         }
-        pool.execute(() -> runLane(key, task));
+        start(start);
     }
 
-    private void runLane(String key, Runnable first) {
-        Runnable next = first;
-        while (next != null) {
-            try {
-                next.run();
-            } catch (RuntimeException e) {
-                // tasks report their own failures; a lane must keep draining
-            }
+    private void start(Lane lane) {
+        try {
+            pool.execute(() -> drive(lane));
+        } catch (RuntimeException | Error e) {
+            // No thread for it now (the pool is shut down, or the JVM cannot start one): the lane waits
+            // for the next thread that finishes a task, rather than staying registered with none.
             synchronized (this) {
-                ArrayDeque<Runnable> lane = lanes.get(key);
-                next = lane.pollFirst();
-                if (next == null) {
-                    lanes.remove(key);
+                running--;
+                waiting.addFirst(lane);
+            }
+            log.error("no thread for lane {}: {}; it waits for a running lane to hand one over", printable(lane.key),
+                    e.toString());
+        }
+    }
+
+    /** Runs lanes on this thread until none is left for it. */
+    private void drive(Lane first) {
+        Lane lane = first;
+        while (lane != null) {
+            Runnable task;
+            synchronized (this) {
+                task = lane.tasks.pollFirst();
+                queued--;
+            }
+            runContained(lane.key, task);
+            synchronized (this) {
+                if (lane.tasks.isEmpty()) {
+                    lanes.remove(lane.key);
+                    lane = waiting.pollFirst();
+                } else if (!waiting.isEmpty()) {
+                    waiting.addLast(lane);
+                    lane = waiting.pollFirst();
+                }
+                if (lane == null) {
+                    running--;
                 }
             }
         }
     }
 
+    private void runContained(String key, Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            // Errors too (StackOverflowError, AssertionError, a plugin's LinkageError): the task is lost
+            // either way, and rethrowing would end this thread with the lane still registered.
+            errors.incrementAndGet();
+            log.error("lane {}: a task failed with {}; the lane goes on with its next task", printable(key), t.toString(), t);
+        } finally {
+            Thread.interrupted(); // an interrupt meant for the task must not reach the next one
+        }
+    }
+
+    private static String printable(String key) {
+        return key.replace('\u0000', '/');
+    }
+
+    /** Lanes with a task running or waiting. */
     public synchronized int activeLanes() {
         return lanes.size();
+    }
+
+    /** Lanes with work that wait for a thread because {@code maxRunning} lanes run. */
+    public synchronized int waitingLanes() {
+        return waiting.size();
+    }
+
+    /** Tasks accepted and not yet started, all lanes. */
+    public synchronized int queued() {
+        return queued;
+    }
+
+    /** Tasks refused because their lane was full. */
+    public long refused() {
+        return refused.get();
+    }
+
+    /** Tasks that threw (the lane went on). */
+    public long errors() {
+        return errors.get();
     }
 }

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -125,6 +126,11 @@ public final class HostMetrics implements SupervisorListener, AutoCloseable {
     @Override
     public void onOutage(OutageEvent outage) {
         outages(new ConnectionKey(outage.workspace(), outage.platform())).increment();
+    }
+
+    /** Registers the meters a part of the host keeps itself (the event dispatcher, the outbound router). */
+    public void bind(MeterBinder part) {
+        part.bindTo(registry);
     }
 
     /** Counts one event handled or one message sent. */

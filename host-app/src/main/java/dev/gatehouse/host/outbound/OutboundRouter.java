@@ -6,6 +6,10 @@ import dev.gatehouse.host.exec.SerialLanes;
 import dev.gatehouse.host.plugins.PluginRuntime;
 import dev.gatehouse.host.supervisor.ConnectionKey;
 import dev.gatehouse.host.time.Scheduler;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -13,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -21,7 +26,10 @@ import java.util.function.Supplier;
  * queue and are sent in order once it is back; an operation that waited longer than the hold timeout
  * fails with a message that says so.
  */
-public final class OutboundRouter {
+public final class OutboundRouter implements MeterBinder {
+
+    /** Sends that may wait per channel behind the one in progress; the newest beyond it is refused. */
+    public static final int CHANNEL_QUEUE = SerialLanes.LANE_CAPACITY;
 
     private final SerialLanes lanes;
     private final Scheduler scheduler;
@@ -58,7 +66,7 @@ public final class OutboundRouter {
     public OutboundRouter(Executor pool, Scheduler scheduler, int capacity, Duration holdTimeout,
             java.util.function.Consumer<ConnectionKey> onSent) {
         this.onSent = onSent;
-        this.lanes = new SerialLanes(pool);
+        this.lanes = new SerialLanes(pool, SerialLanes.MAX_RUNNING, CHANNEL_QUEUE);
         this.scheduler = scheduler;
         this.capacity = capacity;
         this.holdTimeout = holdTimeout;
@@ -141,15 +149,22 @@ public final class OutboundRouter {
     }
 
     private void dispatch(Route r, GatewayConnection c, Pending p) {
-        lanes.submit(r.key + "\u0000" + p.op().channelId(), () -> {
-            try {
-                String id = PluginRuntime.withLoader(r.loader.get(), () -> perform(c, p.op()));
-                onSent.accept(r.key);
-                p.result.complete(id);
-            } catch (RuntimeException | LinkageError e) {
-                p.result.completeExceptionally(e);
-            }
-        });
+        try {
+            lanes.submit(r.key + "\u0000" + p.op().channelId(), () -> {
+                try {
+                    String id = PluginRuntime.withLoader(r.loader.get(), () -> perform(c, p.op()));
+                    onSent.accept(r.key);
+                    p.result.complete(id);
+                } catch (Throwable t) {
+                    // Errors too (a plugin's LinkageError, a StackOverflowError): the caller learns this
+                    // send failed, and the channel's later sends go on.
+                    p.result.completeExceptionally(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            p.result.completeExceptionally(new IllegalStateException(r.key + " channel " + p.op().channelId() + ": "
+                    + CHANNEL_QUEUE + " sends are already waiting for this channel; the message was not sent, try again later"));
+        }
     }
 
     private static String perform(GatewayConnection c, Outbound op) {
@@ -204,5 +219,13 @@ public final class OutboundRouter {
         synchronized (r) {
             return r.queue.size();
         }
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("gatehouse.outbound.refused", lanes, SerialLanes::refused)
+                .description("sends refused because their channel already had as many waiting as allowed").register(registry);
+        Gauge.builder("gatehouse.outbound.queued", lanes, SerialLanes::queued)
+                .description("sends waiting in channel queues for the one before them").register(registry);
     }
 }

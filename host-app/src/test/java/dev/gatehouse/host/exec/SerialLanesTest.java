@@ -1,0 +1,125 @@
+package dev.gatehouse.host.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SerialLanesTest {
+
+    private final ExecutorService pool = DaemonThreads.shortLivedPool("test-lanes", Duration.ofSeconds(5));
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        pool.shutdownNow();
+    }
+
+    private static int recurse(int depth) {
+        return recurse(depth + 1) + 1;
+    }
+
+    static Stream<Runnable> errors() {
+        return Stream.of(
+                () -> recurse(0), // a real StackOverflowError
+                () -> {
+                    throw new AssertionError("handler assertion");
+                },
+                () -> {
+                    throw new NoClassDefFoundError("dev/gatehouse/unloaded/Plugin");
+                },
+                () -> {
+                    throw new OutOfMemoryError("simulated");
+                });
+    }
+
+    @ParameterizedTest
+    @MethodSource("errors")
+    void anErrorThrownByATaskIsContainedCountedAndItsLaneKeepsGoing(Runnable failing) throws Exception {
+        SerialLanes lanes = new SerialLanes(pool);
+        CountDownLatch next = new CountDownLatch(1);
+        lanes.submit("C1", failing);
+        lanes.submit("C1", next::countDown);
+
+        assertThat(next.await(5, TimeUnit.SECONDS)).as("the lane's next task ran").isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> lanes.activeLanes() == 0);
+        CountDownLatch later = new CountDownLatch(1);
+        lanes.submit("C1", later::countDown);
+        assertThat(later.await(5, TimeUnit.SECONDS)).as("the lane is not wedged").isTrue();
+        assertThat(lanes.errors()).isEqualTo(1);
+    }
+
+    @Test
+    void aFullLaneRefusesTheNewestTaskAndKeepsTheOthers() throws Exception {
+        SerialLanes lanes = new SerialLanes(pool, 4, 3);
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        CountDownLatch started = new CountDownLatch(1);
+        lanes.submit("C1", () -> {
+            started.countDown();
+            hold(release);
+        });
+        started.await(5, TimeUnit.SECONDS);
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            lanes.submit("C1", () -> ran.add(n));
+        }
+        assertThatThrownBy(() -> lanes.submit("C1", () -> ran.add(99)))
+                .isInstanceOf(RejectedExecutionException.class)
+                .hasMessageContaining("3 tasks are already waiting");
+        lanes.submit("C2", () -> ran.add(7)); // other lanes are unaffected
+        assertThat(lanes.refused()).isEqualTo(1);
+        assertThat(lanes.queued()).isEqualTo(3);
+
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> ran.size() == 4);
+        assertThat(ran).containsExactlyInAnyOrder(0, 1, 2, 7);
+        assertThat(ran.stream().filter(n -> n < 3).toList()).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    void lanesBeyondTheRunningBoundWaitTheirTurnAndAFastLaneCannotStarveThem() throws Exception {
+        SerialLanes lanes = new SerialLanes(pool, 2, 1000);
+        CountDownLatch slowStarted = new CountDownLatch(1);
+        lanes.submit("slow", () -> {
+            slowStarted.countDown();
+            hold(release);
+        });
+        slowStarted.await(5, TimeUnit.SECONDS);
+        // One thread left: a busy lane and a newcomer share it in turns.
+        List<String> ran = new CopyOnWriteArrayList<>();
+        CountDownLatch busyGate = new CountDownLatch(1);
+        lanes.submit("busy", () -> hold(busyGate));
+        for (int i = 0; i < 5; i++) {
+            int n = i;
+            lanes.submit("busy", () -> ran.add("busy" + n));
+        }
+        lanes.submit("newcomer", () -> ran.add("newcomer"));
+        assertThat(lanes.waitingLanes()).isEqualTo(1);
+        busyGate.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> ran.size() == 6);
+        assertThat(ran.indexOf("newcomer")).as("the newcomer ran after at most one more task of the busy lane")
+                .isLessThanOrEqualTo(1);
+        assertThat(lanes.activeLanes()).isEqualTo(1); // only the slow one
+    }
+
+    private static void hold(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
