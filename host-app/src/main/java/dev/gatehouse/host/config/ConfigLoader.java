@@ -1,13 +1,9 @@
 package dev.gatehouse.host.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gatehouse.api.Durations;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -26,8 +23,9 @@ import java.util.regex.Pattern;
 
 /**
  * Reads and validates the YAML configuration. Collects every problem before failing, each naming its
- * key path and the fix; rejects unknown keys; resolves {@code ${ENV}} and {@code ${ENV:-default}}
- * in values; never puts a secret value in a message.
+ * key path and the fix; rejects unknown keys and values outside their documented range
+ * ({@link ConfigLimits}); resolves {@code ${ENV}} and {@code ${ENV:-default}} in values; never puts a
+ * secret value in a message. The file itself is bounded by {@link YamlInput}.
  */
 public final class ConfigLoader {
 
@@ -47,31 +45,39 @@ public final class ConfigLoader {
         this.env = env;
     }
 
-    /** Reads a file; relative paths inside resolve against its folder. */
+    /** Reads a file (at most 1 MiB); relative paths inside resolve against its folder. */
     public GatehouseConfig load(Path file) throws ConfigException {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file);
+            bytes = readLimited(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file.toString(), List.of("file not found; pass an existing file with --config"));
         } catch (IOException e) {
             throw new ConfigException(file.toString(), List.of("cannot be read: " + e.getMessage()));
         }
+        List<String> problems = new ArrayList<>();
+        String text = YamlInput.text(file, bytes, problems);
+        if (text == null) {
+            throw new ConfigException(file.toString(), problems);
+        }
         Path base = file.toAbsolutePath().getParent();
         return parse(text, file.toString(), base);
     }
 
+    /**
+     * The file's bytes, read only up to one byte past the size limit, so that watching a file that grew
+     * huge costs no more than reading a valid one.
+     */
+    public static byte[] readLimited(Path file) throws IOException {
+        return YamlInput.readLimited(file);
+    }
+
     /** Parses YAML text; relative paths resolve against {@code baseDir}. */
     public GatehouseConfig parse(String yaml, String source, Path baseDir) throws ConfigException {
-        JsonNode root;
-        try {
-            ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
-            mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-            root = mapper.readTree(yaml);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr();
-            throw new ConfigException(source, List.of("not valid YAML" + where + ": " + e.getOriginalMessage()));
+        List<String> yamlProblems = new ArrayList<>();
+        JsonNode root = new YamlInput().parse(yaml, yamlProblems);
+        if (!yamlProblems.isEmpty()) {
+            throw new ConfigException(source, yamlProblems);
         }
         Walker w = new Walker();
         GatehouseConfig config = w.root(root == null || root.isMissingNode() ? null : root, source, baseDir);
@@ -102,11 +108,11 @@ public final class ConfigLoader {
             }
             known("", root, TOP);
             JsonNode plugins = section(root, "plugins", Set.of("dir", "quietPeriod", "leakCheckTimeout"));
-            Path pluginsDir = base.resolve(text(plugins, "plugins.dir").orElse("plugins")).normalize();
-            Duration quiet = positive(plugins, "plugins.quietPeriod", Duration.ofSeconds(2));
-            Duration leakTimeout = positive(plugins, "plugins.leakCheckTimeout", Duration.ofSeconds(90));
+            Path pluginsDir = path(plugins, "plugins.dir", base).orElse(base.resolve("plugins").normalize());
+            Duration quiet = duration(plugins, "plugins.quietPeriod", Duration.ofSeconds(2));
+            Duration leakTimeout = duration(plugins, "plugins.leakCheckTimeout", Duration.ofSeconds(90));
             JsonNode hb = section(root, "heartbeat", Set.of("file", "interval"));
-            Optional<Path> hbFile = text(hb, "heartbeat.file").map(f -> base.resolve(f).normalize());
+            Optional<Path> hbFile = path(hb, "heartbeat.file", base);
             Duration hbInterval = duration(hb, "heartbeat.interval", Duration.ofSeconds(10));
             HealthPolicy health = health(section(root, "health", Set.of("checkInterval", "fastCheckInterval",
                     "staleAfter", "maxReconnectAttempts", "backoffBase", "backoffCap", "closeTimeout", "openTimeout",
@@ -122,22 +128,22 @@ public final class ConfigLoader {
             JsonNode flap = section(h, "flapDetection", Set.of("enabled", "window", "downRatio"), "health.");
             JsonNode storm = section(h, "stormGuard", Set.of("enabled", "maxDisconnects", "window"), "health.");
             HealthPolicy p = new HealthPolicy(
-                    positive(h, "health.checkInterval", d.checkInterval()),
-                    positive(h, "health.fastCheckInterval", d.fastCheckInterval()),
-                    positive(h, "health.staleAfter", d.staleAfter()),
-                    integer(h, "health.maxReconnectAttempts", d.maxReconnectAttempts(), 1),
-                    positive(h, "health.backoffBase", d.backoffBase()),
-                    positive(h, "health.backoffCap", d.backoffCap()),
-                    positive(h, "health.closeTimeout", d.closeTimeout()),
-                    positive(h, "health.openTimeout", d.openTimeout()),
-                    positive(h, "health.outageReportAfter", d.outageReportAfter()),
-                    positive(h, "health.probeTimeout", d.probeTimeout()),
+                    duration(h, "health.checkInterval", d.checkInterval()),
+                    duration(h, "health.fastCheckInterval", d.fastCheckInterval()),
+                    duration(h, "health.staleAfter", d.staleAfter()),
+                    count(h, "health.maxReconnectAttempts", d.maxReconnectAttempts()),
+                    duration(h, "health.backoffBase", d.backoffBase()),
+                    duration(h, "health.backoffCap", d.backoffCap()),
+                    duration(h, "health.closeTimeout", d.closeTimeout()),
+                    duration(h, "health.openTimeout", d.openTimeout()),
+                    duration(h, "health.outageReportAfter", d.outageReportAfter()),
+                    duration(h, "health.probeTimeout", d.probeTimeout()),
                     bool(flap, "health.flapDetection.enabled", d.flapDetection()),
-                    positive(flap, "health.flapDetection.window", d.flapWindow()),
+                    duration(flap, "health.flapDetection.window", d.flapWindow()),
                     ratio(flap, "health.flapDetection.downRatio", d.flapDownRatio()),
                     bool(storm, "health.stormGuard.enabled", d.stormGuard()),
-                    integer(storm, "health.stormGuard.maxDisconnects", d.stormMaxDisconnects(), 1),
-                    positive(storm, "health.stormGuard.window", d.stormWindow()));
+                    count(storm, "health.stormGuard.maxDisconnects", d.stormMaxDisconnects()),
+                    duration(storm, "health.stormGuard.window", d.stormWindow()));
             if (p.backoffBase().compareTo(p.backoffCap()) > 0) {
                 problems.add("health.backoffBase: " + Durations.format(p.backoffBase()) + " is larger than health.backoffCap ("
                         + Durations.format(p.backoffCap()) + "); make the base smaller than the cap");
@@ -151,20 +157,30 @@ public final class ConfigLoader {
             String host = "127.0.0.1";
             int port = 8686;
             int colon = listen.lastIndexOf(':');
+            boolean valid = false;
             try {
                 if (colon <= 0) {
                     throw new NumberFormatException();
                 }
-                host = listen.substring(0, colon);
-                port = Integer.parseInt(listen.substring(colon + 1));
-                if (port < 0 || port > 65535) {
-                    throw new NumberFormatException();
+                long p = Long.parseLong(listen.substring(colon + 1));
+                if (!ConfigLimits.PORT.contains(p)) {
+                    problems.add("admin.listen: port " + p + " is out of range " + ConfigLimits.PORT
+                            + "; write host:port, e.g. 127.0.0.1:8686 (port 0 picks a free one)");
+                } else {
+                    host = listen.substring(0, colon);
+                    port = (int) p;
+                    valid = true;
                 }
             } catch (NumberFormatException e) {
                 problems.add("admin.listen: '" + listen + "' is not host:port; write e.g. 127.0.0.1:8686 (port 0 picks a free one)");
             }
             Optional<String> token = text(a, "admin.token");
             token.ifPresent(secrets::add);
+            // Without a token anyone who can reach the port may disable connections or reload plugins.
+            if (enabled && valid && token.isEmpty() && !Loopback.is(host)) {
+                problems.add("admin.listen: " + listen + " is reachable from other machines and admin.token is not set;"
+                        + " set admin.token (e.g. ${GATEHOUSE_ADMIN_TOKEN}) or bind 127.0.0.1");
+            }
             return new GatehouseConfig.AdminSettings(enabled, host, port, token);
         }
 
@@ -326,42 +342,55 @@ public final class ConfigLoader {
             return Optional.ofNullable(v);
         }
 
-        Duration positive(JsonNode parent, String path, Duration fallback) {
-            Duration d = duration(parent, path, fallback);
-            if (d.isZero() || d.isNegative()) {
-                problems.add(path + ": must be longer than 0");
-                return fallback;
+        /** A relative path resolves against the configuration file's folder. */
+        Optional<Path> path(JsonNode parent, String path, Path base) {
+            Optional<String> t = text(parent, path);
+            try {
+                return t.map(p -> base.resolve(p).normalize());
+            } catch (InvalidPathException e) {
+                problems.add(path + ": is not a valid path (" + e.getReason() + "); write a file-system path");
+                return Optional.empty();
             }
-            return d;
         }
 
+        /** A duration within its documented range ({@link ConfigLimits#DURATIONS}). */
         Duration duration(JsonNode parent, String path, Duration fallback) {
+            ConfigLimits.Span span = Objects.requireNonNull(ConfigLimits.DURATIONS.get(path), path + " has no range");
             Optional<String> t = text(parent, path);
             if (t.isEmpty()) {
                 return fallback;
             }
             try {
-                return Durations.parse(t.get());
+                Duration d = Durations.parse(t.get());
+                if (!span.contains(d)) {
+                    problems.add(path + ": " + t.get().trim() + " is out of range " + span + "; set a value in that range,"
+                            + " or remove the key for the default " + Durations.format(fallback));
+                    return fallback;
+                }
+                return d;
             } catch (IllegalArgumentException e) {
                 problems.add(path + ": " + e.getMessage());
                 return fallback;
             }
         }
 
-        int integer(JsonNode parent, String path, int fallback, int min) {
+        /** A whole number within its documented range ({@link ConfigLimits#COUNTS}). */
+        int count(JsonNode parent, String path, int fallback) {
+            ConfigLimits.Count range = Objects.requireNonNull(ConfigLimits.COUNTS.get(path), path + " has no range");
             Optional<String> t = text(parent, path);
             if (t.isEmpty()) {
                 return fallback;
             }
             try {
-                int v = Integer.parseInt(t.get().trim());
-                if (v < min) {
-                    problems.add(path + ": must be at least " + min + ", found " + v);
+                long v = Long.parseLong(t.get().trim());
+                if (!range.contains(v)) {
+                    problems.add(path + ": " + v + " is out of range " + range + "; set a value in that range,"
+                            + " or remove the key for the default " + fallback);
                     return fallback;
                 }
-                return v;
+                return (int) v;
             } catch (NumberFormatException e) {
-                problems.add(path + ": expected a whole number, found '" + t.get() + "'");
+                problems.add(path + ": expected a whole number from " + range + ", found '" + t.get() + "'");
                 return fallback;
             }
         }
