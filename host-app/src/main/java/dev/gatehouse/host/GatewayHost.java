@@ -372,26 +372,47 @@ public final class GatewayHost implements AutoCloseable {
             return;
         }
         closed = true;
-        heartbeat.stop();
+        // A start that failed part-way leaves later parts unset: close what exists (the shutdown hook runs this too).
+        if (heartbeat != null) {
+            heartbeat.stop();
+        }
         if (admin != null) {
             admin.close();
         }
-        reloader.close();
-        configApplier.close();
-        try {
-            connections.stopAll("host shutting down").toCompletableFuture()
-                    .get(config.health().closeTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            log.warn("not every connection closed within {} s; exiting anyway", config.health().closeTimeout().toSeconds());
+        if (reloader != null) {
+            reloader.close();
         }
-        dispatcher.close();
-        router.close();
-        plugins.close();
-        supervisorThread.shutdownNow();
-        blocking.shutdownNow();
-        handlers.shutdown();
-        outboundPool.shutdownNow();
-        metrics.close();
+        if (configApplier != null) {
+            configApplier.close();
+        }
+        if (connections != null) {
+            try {
+                connections.stopAll("host shutting down").toCompletableFuture()
+                        .get(config.health().closeTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                log.warn("not every connection closed within {} s; exiting anyway", config.health().closeTimeout().toSeconds());
+            }
+        }
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
+        if (router != null) {
+            router.close();
+        }
+        if (plugins != null) {
+            plugins.close();
+        }
+        for (ExecutorService pool : new ExecutorService[] {supervisorThread, blocking, outboundPool}) {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+        if (handlers != null) {
+            handlers.shutdown();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
         log.info("gatehouse host stopped");
     }
 
