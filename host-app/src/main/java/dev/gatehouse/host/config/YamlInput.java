@@ -62,12 +62,17 @@ final class YamlInput {
         }
     }
 
+    /** The size to report: a device or a pipe (--config /dev/zero) has no size of its own. */
     private static String sizeOf(Path file, int read) {
         try {
-            return Files.size(file) + " bytes";
+            long size = Files.size(file);
+            if (size >= read) {
+                return size + " bytes";
+            }
         } catch (IOException e) {
-            return "more than " + (read - 1) + " bytes";
+            // reported as below
         }
+        return "more than " + (read - 1) + " bytes";
     }
 
     private static String tooLarge(String size) {
@@ -77,10 +82,10 @@ final class YamlInput {
 
     /** The document's tree, or {@code null} with the reasons added to {@code problems}. */
     JsonNode parse(String yaml, List<String> problems) {
-        if (yaml.length() > ConfigLimits.MAX_FILE_BYTES
-                || yaml.getBytes(StandardCharsets.UTF_8).length > ConfigLimits.MAX_FILE_BYTES) {
-            problems.add(tooLarge(yaml.length() > ConfigLimits.MAX_FILE_BYTES ? "at least " + yaml.length() + " bytes"
-                    : yaml.getBytes(StandardCharsets.UTF_8).length + " bytes"));
+        // Each char is at least one byte in UTF-8: count bytes only for text that may still fit.
+        long bytes = yaml.length() > ConfigLimits.MAX_FILE_BYTES ? yaml.length() : yaml.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > ConfigLimits.MAX_FILE_BYTES) {
+            problems.add(tooLarge((bytes == yaml.length() ? "at least " : "") + bytes + " bytes"));
             return null;
         }
         try {

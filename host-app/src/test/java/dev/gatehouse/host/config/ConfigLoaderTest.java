@@ -258,6 +258,15 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> parse(yamlOfSize(1024 * 1024 + 1))).hasMessageContaining("the limit for a configuration file");
     }
 
+    @Test
+    void anEndlessFileIsReadOnlyToTheLimit() {
+        Path endless = Path.of("/dev/zero"); // read whole, it would exhaust the heap
+        if (Files.isReadable(endless)) {
+            assertThatThrownBy(() -> loader.load(endless)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("(found more than 1048576 bytes)");
+        }
+    }
+
     // Jackson's YAML parser does not expand an alias: it reads "*conn" as the string "conn", so an alias either
     // fails with a misleading message or silently stands for its anchor's name. Expanding parsers are open to
     // "billion laughs". Either way the file should say what it means, once.
