@@ -1,15 +1,15 @@
 package dev.gatehouse.host.cli;
 
 import dev.gatehouse.host.GatewayHost;
-import dev.gatehouse.host.config.GatehouseConfig;
 import dev.gatehouse.host.exec.DaemonThreads;
-import dev.gatehouse.host.exit.ExitCodes;
 import dev.gatehouse.host.ops.SystemdNotifier;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import dev.gatehouse.host.config.GatehouseConfig;
+import dev.gatehouse.host.exit.ExitCodes;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
