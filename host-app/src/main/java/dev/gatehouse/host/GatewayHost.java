@@ -376,39 +376,59 @@ public final class GatewayHost implements AutoCloseable {
             closed = true;
             return;
         }
-        heartbeat.stop();
+        // A start that failed part-way leaves later parts unset: close what exists (the shutdown hook runs this too).
+        if (heartbeat != null) {
+            heartbeat.stop();
+        }
         if (admin != null) {
             admin.close();
         }
-        reloader.close();
-        configApplier.close();
+        if (reloader != null) {
+            reloader.close();
+        }
+        if (configApplier != null) {
+            configApplier.close();
+        }
         // Handlers of events already taken (and perhaps acknowledged) finish first, while their
         // connections can still carry replies; then those taken while the connections close.
         long drainBy = ticker.nanos() + EventDispatcher.DRAIN_BOUND.toNanos();
-        int unfinished = dispatcher.drain(EventDispatcher.DRAIN_BOUND);
+        int unfinished = dispatcher == null ? 0 : dispatcher.drain(EventDispatcher.DRAIN_BOUND);
         closed = true;
-        try {
-            connections.stopAll("host shutting down").toCompletableFuture()
-                    .get(config.health().closeTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            log.warn("not every connection closed within {} s; exiting anyway", config.health().closeTimeout().toSeconds());
+        if (connections != null) {
+            try {
+                connections.stopAll("host shutting down").toCompletableFuture()
+                        .get(config.health().closeTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                log.warn("not every connection closed within {} s; exiting anyway", config.health().closeTimeout().toSeconds());
+            }
         }
-        dispatcher.close();
-        if (unfinished == 0) {
-            unfinished = dispatcher.drain(Duration.ofNanos(Math.max(0, drainBy - ticker.nanos())));
+        if (dispatcher != null) {
+            dispatcher.close();
+            if (unfinished == 0) {
+                unfinished = dispatcher.drain(Duration.ofNanos(Math.max(0, drainBy - ticker.nanos())));
+            }
         }
         if (unfinished > 0) {
             log.warn("{} event handler(s) still running {} s into shutdown; exiting without them", unfinished,
                     EventDispatcher.DRAIN_BOUND.toSeconds());
         }
-        router.close();
-        plugins.close();
-        supervisorThread.shutdownNow();
-        supervision.shutdownNow();
-        blocking.shutdownNow();
-        handlers.shutdown();
-        outboundPool.shutdownNow();
-        metrics.close();
+        if (router != null) {
+            router.close();
+        }
+        if (plugins != null) {
+            plugins.close();
+        }
+        for (ExecutorService pool : new ExecutorService[] {supervisorThread, supervision, blocking, outboundPool}) {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+        if (handlers != null) {
+            handlers.shutdown();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
         log.info("gatehouse host stopped");
     }
 

@@ -3,10 +3,14 @@ package dev.gatehouse.host.cli;
 import dev.gatehouse.host.exit.ExitCodes;
 import dev.gatehouse.host.exit.SystemProcessExit;
 import dev.gatehouse.host.logging.JulBridge;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** The {@code gatehouse} command line. */
 public final class Main {
+
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
 
     private Main() {
     }
@@ -21,6 +25,11 @@ public final class Main {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new GatehouseCommand());
         cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.STARTUP_FAILED);
+        // Anything a command did not handle itself: one line an operator can read, the stack trace at DEBUG.
+        cl.setExecutionExceptionHandler((e, failed, parsed) -> {
+            OneLine.logFailure(log, "gatehouse " + failed.getCommandName() + " failed", e);
+            return ExitCodes.STARTUP_FAILED;
+        });
         return cl;
     }
 }

@@ -10,6 +10,8 @@ import dev.gatehouse.host.config.GatehouseConfig;
 import dev.gatehouse.host.exit.ExitCodes;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,6 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Runs the host until SIGTERM or Ctrl-C, then closes every connection and exits 0.")
 final class RunCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
     @Mixin
     ConfigOption config;
@@ -43,7 +47,13 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
         Runtime.getRuntime().addShutdownHook(new Thread(host::close, "gatehouse-shutdown"));
-        host.start();
+        try {
+            host.start();
+        } catch (RuntimeException | Error e) {
+            OneLine.logFailure(log, "the host could not start", e);
+            host.close();
+            return ExitCodes.STARTUP_FAILED;
+        }
         ScheduledExecutorService notify = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("gatehouse-systemd"));
         if (systemd.enabled()) {
             long settleBy = System.nanoTime() + host.config().health().openTimeout().toNanos();

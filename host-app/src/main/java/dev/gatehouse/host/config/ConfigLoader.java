@@ -1,37 +1,30 @@
 package dev.gatehouse.host.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gatehouse.api.Durations;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Reads and validates the YAML configuration. Collects every problem before failing, each naming its
- * key path and the fix; rejects unknown keys; resolves {@code ${ENV}} and {@code ${ENV:-default}}
- * in values; never puts a secret value in a message.
+ * key path and the fix; rejects unknown keys and values outside their documented range
+ * ({@link ConfigLimits}); resolves {@code ${ENV}} and {@code ${ENV:-default}} in values; never puts a
+ * secret value in a message. The file itself is bounded by {@link YamlInput}.
  */
 public final class ConfigLoader {
 
-    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Set<String> TOP = Set.of("plugins", "heartbeat", "health", "admin", "workspaces");
 
@@ -47,31 +40,39 @@ public final class ConfigLoader {
         this.env = env;
     }
 
-    /** Reads a file; relative paths inside resolve against its folder. */
+    /** Reads a file (at most 1 MiB); relative paths inside resolve against its folder. */
     public GatehouseConfig load(Path file) throws ConfigException {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file);
+            bytes = readLimited(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file.toString(), List.of("file not found; pass an existing file with --config"));
         } catch (IOException e) {
             throw new ConfigException(file.toString(), List.of("cannot be read: " + e.getMessage()));
         }
+        List<String> problems = new ArrayList<>();
+        String text = YamlInput.text(file, bytes, problems);
+        if (text == null) {
+            throw new ConfigException(file.toString(), problems);
+        }
         Path base = file.toAbsolutePath().getParent();
         return parse(text, file.toString(), base);
     }
 
+    /**
+     * The file's bytes, read only up to one byte past the size limit, so that watching a file that grew
+     * huge costs no more than reading a valid one.
+     */
+    public static byte[] readLimited(Path file) throws IOException {
+        return YamlInput.readLimited(file);
+    }
+
     /** Parses YAML text; relative paths resolve against {@code baseDir}. */
     public GatehouseConfig parse(String yaml, String source, Path baseDir) throws ConfigException {
-        JsonNode root;
-        try {
-            ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
-            mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-            root = mapper.readTree(yaml);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr();
-            throw new ConfigException(source, List.of("not valid YAML" + where + ": " + e.getOriginalMessage()));
+        List<String> yamlProblems = new ArrayList<>();
+        JsonNode root = new YamlInput().parse(yaml, yamlProblems);
+        if (!yamlProblems.isEmpty()) {
+            throw new ConfigException(source, yamlProblems);
         }
         Walker w = new Walker();
         GatehouseConfig config = w.root(root == null || root.isMissingNode() ? null : root, source, baseDir);
@@ -87,9 +88,12 @@ public final class ConfigLoader {
         return k.contains("token") || k.contains("secret") || k.contains("password");
     }
 
-    private final class Walker {
-        final List<String> problems = new ArrayList<>();
-        final Set<String> secrets = new LinkedHashSet<>();
+    /** The configuration's schema: which sections and keys exist, and what each becomes. */
+    private final class Walker extends ConfigValues {
+
+        Walker() {
+            super(env);
+        }
 
         GatehouseConfig root(JsonNode root, String source, Path base) {
             if (root == null || root.isNull()) {
@@ -102,11 +106,11 @@ public final class ConfigLoader {
             }
             known("", root, TOP);
             JsonNode plugins = section(root, "plugins", Set.of("dir", "quietPeriod", "leakCheckTimeout"));
-            Path pluginsDir = base.resolve(text(plugins, "plugins.dir").orElse("plugins")).normalize();
-            Duration quiet = positive(plugins, "plugins.quietPeriod", Duration.ofSeconds(2));
-            Duration leakTimeout = positive(plugins, "plugins.leakCheckTimeout", Duration.ofSeconds(90));
+            Path pluginsDir = path(plugins, "plugins.dir", base).orElse(base.resolve("plugins").normalize());
+            Duration quiet = duration(plugins, "plugins.quietPeriod", Duration.ofSeconds(2));
+            Duration leakTimeout = duration(plugins, "plugins.leakCheckTimeout", Duration.ofSeconds(90));
             JsonNode hb = section(root, "heartbeat", Set.of("file", "interval"));
-            Optional<Path> hbFile = text(hb, "heartbeat.file").map(f -> base.resolve(f).normalize());
+            Optional<Path> hbFile = path(hb, "heartbeat.file", base);
             Duration hbInterval = duration(hb, "heartbeat.interval", Duration.ofSeconds(10));
             HealthPolicy health = health(section(root, "health", Set.of("checkInterval", "fastCheckInterval",
                     "staleAfter", "maxReconnectAttempts", "backoffBase", "backoffCap", "closeTimeout", "openTimeout",
@@ -122,22 +126,22 @@ public final class ConfigLoader {
             JsonNode flap = section(h, "flapDetection", Set.of("enabled", "window", "downRatio"), "health.");
             JsonNode storm = section(h, "stormGuard", Set.of("enabled", "maxDisconnects", "window"), "health.");
             HealthPolicy p = new HealthPolicy(
-                    positive(h, "health.checkInterval", d.checkInterval()),
-                    positive(h, "health.fastCheckInterval", d.fastCheckInterval()),
-                    positive(h, "health.staleAfter", d.staleAfter()),
-                    integer(h, "health.maxReconnectAttempts", d.maxReconnectAttempts(), 1),
-                    positive(h, "health.backoffBase", d.backoffBase()),
-                    positive(h, "health.backoffCap", d.backoffCap()),
-                    positive(h, "health.closeTimeout", d.closeTimeout()),
-                    positive(h, "health.openTimeout", d.openTimeout()),
-                    positive(h, "health.outageReportAfter", d.outageReportAfter()),
-                    positive(h, "health.probeTimeout", d.probeTimeout()),
+                    duration(h, "health.checkInterval", d.checkInterval()),
+                    duration(h, "health.fastCheckInterval", d.fastCheckInterval()),
+                    duration(h, "health.staleAfter", d.staleAfter()),
+                    count(h, "health.maxReconnectAttempts", d.maxReconnectAttempts()),
+                    duration(h, "health.backoffBase", d.backoffBase()),
+                    duration(h, "health.backoffCap", d.backoffCap()),
+                    duration(h, "health.closeTimeout", d.closeTimeout()),
+                    duration(h, "health.openTimeout", d.openTimeout()),
+                    duration(h, "health.outageReportAfter", d.outageReportAfter()),
+                    duration(h, "health.probeTimeout", d.probeTimeout()),
                     bool(flap, "health.flapDetection.enabled", d.flapDetection()),
-                    positive(flap, "health.flapDetection.window", d.flapWindow()),
+                    duration(flap, "health.flapDetection.window", d.flapWindow()),
                     ratio(flap, "health.flapDetection.downRatio", d.flapDownRatio()),
                     bool(storm, "health.stormGuard.enabled", d.stormGuard()),
-                    integer(storm, "health.stormGuard.maxDisconnects", d.stormMaxDisconnects(), 1),
-                    positive(storm, "health.stormGuard.window", d.stormWindow()));
+                    count(storm, "health.stormGuard.maxDisconnects", d.stormMaxDisconnects()),
+                    duration(storm, "health.stormGuard.window", d.stormWindow()));
             if (p.backoffBase().compareTo(p.backoffCap()) > 0) {
                 problems.add("health.backoffBase: " + Durations.format(p.backoffBase()) + " is larger than health.backoffCap ("
                         + Durations.format(p.backoffCap()) + "); make the base smaller than the cap");
@@ -151,20 +155,30 @@ public final class ConfigLoader {
             String host = "127.0.0.1";
             int port = 8686;
             int colon = listen.lastIndexOf(':');
+            boolean valid = false;
             try {
                 if (colon <= 0) {
                     throw new NumberFormatException();
                 }
-                host = listen.substring(0, colon);
-                port = Integer.parseInt(listen.substring(colon + 1));
-                if (port < 0 || port > 65535) {
-                    throw new NumberFormatException();
+                long p = Long.parseLong(listen.substring(colon + 1));
+                if (!ConfigLimits.PORT.contains(p)) {
+                    problems.add("admin.listen: port " + p + " is out of range " + ConfigLimits.PORT
+                            + "; write host:port, e.g. 127.0.0.1:8686 (port 0 picks a free one)");
+                } else {
+                    host = listen.substring(0, colon);
+                    port = (int) p;
+                    valid = true;
                 }
             } catch (NumberFormatException e) {
                 problems.add("admin.listen: '" + listen + "' is not host:port; write e.g. 127.0.0.1:8686 (port 0 picks a free one)");
             }
             Optional<String> token = text(a, "admin.token");
             token.ifPresent(secrets::add);
+            // Without a token anyone who can reach the port may disable connections or reload plugins.
+            if (enabled && valid && token.isEmpty() && !Loopback.is(host)) {
+                problems.add("admin.listen: " + listen + " is reachable from other machines and admin.token is not set;"
+                        + " set admin.token (e.g. ${GATEHOUSE_ADMIN_TOKEN}) or bind 127.0.0.1");
+            }
             return new GatehouseConfig.AdminSettings(enabled, host, port, token);
         }
 
@@ -257,169 +271,6 @@ public final class ConfigLoader {
             return Map.copyOf(map);
         }
 
-        String resolve(String value, String path) {
-            Matcher m = ENV.matcher(value);
-            StringBuilder out = new StringBuilder();
-            boolean ok = true;
-            while (m.find()) {
-                String v = env.apply(m.group(1));
-                if (v == null || v.isEmpty()) {
-                    v = m.group(2);
-                }
-                if (v == null) {
-                    problems.add(path + ": environment variable " + m.group(1) + " is not set; export it, give a default"
-                            + " with ${" + m.group(1) + ":-value}, or write the value in the file");
-                    ok = false;
-                    v = "";
-                }
-                if (looksSecret(m.group(1)) && !v.isEmpty()) {
-                    secrets.add(v);
-                }
-                m.appendReplacement(out, Matcher.quoteReplacement(v));
-            }
-            m.appendTail(out);
-            return ok ? out.toString() : null;
-        }
-
-        JsonNode section(JsonNode parent, String name, Set<String> keys) {
-            return section(parent, name, keys, "");
-        }
-
-        JsonNode section(JsonNode parent, String name, Set<String> keys, String prefix) {
-            JsonNode n = parent == null ? null : parent.get(name);
-            if (n == null || n.isNull()) {
-                return null;
-            }
-            if (!n.isObject()) {
-                problems.add(prefix + name + ": expected a mapping with keys " + String.join(", ", new java.util.TreeSet<>(keys)));
-                return null;
-            }
-            known(prefix + name + ".", n, keys);
-            return n;
-        }
-
-        void known(String prefix, JsonNode n, Set<String> keys) {
-            n.fieldNames().forEachRemaining(k -> {
-                if (!keys.contains(k)) {
-                    String near = keys.stream().filter(x -> x.equalsIgnoreCase(k) || distance(x, k) <= 2).findFirst()
-                            .map(x -> "did you mean '" + x + "'? ").orElse("");
-                    problems.add(prefix + k + ": unknown key; " + near + "known keys here: "
-                            + String.join(", ", new java.util.TreeSet<>(keys)));
-                }
-            });
-        }
-
-        Optional<String> text(JsonNode parent, String path) {
-            JsonNode n = parent == null ? null : parent.get(leaf(path));
-            if (n == null || n.isNull()) {
-                return Optional.empty();
-            }
-            if (!n.isValueNode()) {
-                problems.add(path + ": expected a single value");
-                return Optional.empty();
-            }
-            String v = resolve(n.asText(), path);
-            if (v != null && v.isBlank()) {
-                problems.add(path + ": is empty; give it a value or remove the key");
-                return Optional.empty();
-            }
-            return Optional.ofNullable(v);
-        }
-
-        Duration positive(JsonNode parent, String path, Duration fallback) {
-            Duration d = duration(parent, path, fallback);
-            if (d.isZero() || d.isNegative()) {
-                problems.add(path + ": must be longer than 0");
-                return fallback;
-            }
-            return d;
-        }
-
-        Duration duration(JsonNode parent, String path, Duration fallback) {
-            Optional<String> t = text(parent, path);
-            if (t.isEmpty()) {
-                return fallback;
-            }
-            try {
-                return Durations.parse(t.get());
-            } catch (IllegalArgumentException e) {
-                problems.add(path + ": " + e.getMessage());
-                return fallback;
-            }
-        }
-
-        int integer(JsonNode parent, String path, int fallback, int min) {
-            Optional<String> t = text(parent, path);
-            if (t.isEmpty()) {
-                return fallback;
-            }
-            try {
-                int v = Integer.parseInt(t.get().trim());
-                if (v < min) {
-                    problems.add(path + ": must be at least " + min + ", found " + v);
-                    return fallback;
-                }
-                return v;
-            } catch (NumberFormatException e) {
-                problems.add(path + ": expected a whole number, found '" + t.get() + "'");
-                return fallback;
-            }
-        }
-
-        double ratio(JsonNode parent, String path, double fallback) {
-            Optional<String> t = text(parent, path);
-            if (t.isEmpty()) {
-                return fallback;
-            }
-            try {
-                double v = Double.parseDouble(t.get().trim());
-                if (!(v > 0 && v <= 1)) {
-                    problems.add(path + ": must be greater than 0 and at most 1, found " + v);
-                    return fallback;
-                }
-                return v;
-            } catch (NumberFormatException e) {
-                problems.add(path + ": expected a number between 0 and 1, found '" + t.get() + "'");
-                return fallback;
-            }
-        }
-
-        boolean bool(JsonNode parent, String path, boolean fallback) {
-            Optional<String> t = text(parent, path);
-            if (t.isEmpty()) {
-                return fallback;
-            }
-            return switch (t.get().trim().toLowerCase(Locale.ROOT)) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> {
-                    problems.add(path + ": expected true or false, found '" + t.get() + "'");
-                    yield fallback;
-                }
-            };
-        }
-
-        String leaf(String path) {
-            return path.substring(path.lastIndexOf('.') + 1);
-        }
     }
 
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = Character.toLowerCase(a.charAt(i - 1)) == Character.toLowerCase(b.charAt(j - 1)) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
-    }
 }

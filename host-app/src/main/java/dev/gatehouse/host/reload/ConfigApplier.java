@@ -8,7 +8,6 @@ import dev.gatehouse.host.connections.ConnectionRegistry;
 import dev.gatehouse.host.supervisor.ConnectionKey;
 import dev.gatehouse.host.time.Scheduler;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,7 +84,7 @@ public final class ConfigApplier implements AutoCloseable {
 
     private static byte[] read(Path file) {
         try {
-            return Files.readAllBytes(file);
+            return ConfigLoader.readLimited(file); // a file grown huge is read only to its limit
         } catch (IOException e) {
             return null;
         }
