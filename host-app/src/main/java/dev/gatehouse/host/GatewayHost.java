@@ -175,7 +175,7 @@ public final class GatewayHost implements AutoCloseable {
                 this::platformsAdded, dispatcher::inFlight, ticker);
         configApplier = new ConfigApplier(this::applyConfig);
         heartbeat = new HeartbeatWriter(c.heartbeatFile().orElse(null), c.heartbeatInterval(), scheduler, ticker, clock,
-                this::heartbeatWithholdReasons);
+                this::heartbeatWithholdReasons, supervision);
         heartbeat.start();
         if (c.admin().enabled()) {
             try {
@@ -324,9 +324,32 @@ public final class GatewayHost implements AutoCloseable {
         return new HostStatus(conns, ps, heartbeat == null ? null : heartbeat.status(), List.copyOf(all));
     }
 
-    /** The supervisor loop makes progress and nothing withholds the heartbeat (what {@code /livez} reports). */
+    /**
+     * Why this process is not live, empty when it is: what {@code /livez} and systemd's watchdog report.
+     * Live means the process makes progress and a restart could not help: the supervisor loop and the
+     * supervision executor run, and no plugin call is hung past its bound. A connection that is down,
+     * retrying or backing off is not a liveness problem (the other connections would be killed with it);
+     * it withholds the heartbeat file instead, for setups whose watchdog watches that file.
+     */
+    public List<String> livenessProblems() {
+        if (!started || closed || heartbeat == null || connections == null) {
+            return List.of("the host is not running");
+        }
+        List<String> problems = new ArrayList<>();
+        if (!heartbeat.isProgressing()) {
+            problems.add("the supervisor loop has not run for more than 3 heartbeat intervals");
+        }
+        for (ConnectionRegistry.Entry e : connections.all()) {
+            if (e.supervisor().hasHungCall()) {
+                problems.add(e.key() + ": an open or close call of the plugin is hung past its bound");
+            }
+        }
+        return problems;
+    }
+
+    /** {@link #livenessProblems()} is empty. */
     public boolean isLive() {
-        return heartbeat != null && heartbeat.isLive();
+        return livenessProblems().isEmpty();
     }
 
     /** The enabled connections that are not connected; empty means ready (what {@code /readyz} reports). */

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.host.config.ConfigLoader;
 import dev.gatehouse.host.config.GatehouseConfig;
-import dev.gatehouse.host.config.HealthPolicy;
 import dev.gatehouse.host.testing.LiveThreads;
 import dev.gatehouse.host.testing.PluginJars;
 import dev.gatehouse.host.testing.RecordingExit;
@@ -23,22 +22,27 @@ class HostStartFailureTest {
     @TempDir
     Path dir;
 
-    // An embedding application can hand the host a policy the loader would refuse; the overflow in the first tick
-    // is this test's way to fail start() after the executors and plugins exist, but before the heartbeat does.
+    // An invalid PF4J mode (an operator's JAVA_OPTS) fails start() after the executors exist but before the
+    // plugins, the connections and the heartbeat do.
     @Test
     void closeAfterAFailedStartReleasesItsThreadsWithoutANullPointerException() throws Exception {
         Set<Long> leftBehindByOtherTests = LiveThreads.idsOf("gatehouse-");
         Files.copy(PluginJars.testPlugin(), Files.createDirectories(dir.resolve("plugins")).resolve("loopback.jar"));
         GatehouseConfig loaded = new ConfigLoader(k -> null).parse(
                 "admin:\n  enabled: false\nworkspaces:\n  acme:\n    loopback:\n      port: 9\n", "t.yaml", dir);
-        HealthPolicy d = HealthPolicy.defaults();
-        HealthPolicy overflowing = new HealthPolicy(Duration.ofDays(200_000), d.fastCheckInterval(), d.staleAfter(),
-                d.maxReconnectAttempts(), d.backoffBase(), d.backoffCap(), d.closeTimeout(), d.openTimeout(),
-                d.outageReportAfter(), d.probeTimeout(), d.flapDetection(), d.flapWindow(), d.flapDownRatio(),
-                d.stormGuard(), d.stormMaxDisconnects(), d.stormWindow());
-        GatewayHost host = GatewayHost.builder().config(loaded.withHealth(overflowing)).processExit(new RecordingExit()).build();
+        GatewayHost host = GatewayHost.builder().config(loaded).processExit(new RecordingExit()).build();
 
-        assertThatThrownBy(host::start).isInstanceOf(ArithmeticException.class);
+        String mode = System.getProperty("pf4j.mode");
+        System.setProperty("pf4j.mode", "bogus");
+        try {
+            assertThatThrownBy(host::start).isInstanceOf(RuntimeException.class);
+        } finally {
+            if (mode == null) {
+                System.clearProperty("pf4j.mode");
+            } else {
+                System.setProperty("pf4j.mode", mode);
+            }
+        }
         host.close();
         host.close();
 

@@ -166,13 +166,12 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private AdminResponse livez() {
-        boolean live = host.isLive();
-        ObjectNode body = StatusJson.MAPPER.createObjectNode().put("live", live);
-        if (!live) {
-            ArrayNode reasons = body.putArray("withheldBecause");
-            Optional.ofNullable(host.status().heartbeat()).ifPresent(h -> h.withheldBecause().forEach(reasons::add));
-        }
-        return AdminResponse.json(live ? 200 : 503, body);
+        List<String> problems = host.livenessProblems();
+        ObjectNode body = StatusJson.MAPPER.createObjectNode().put("live", problems.isEmpty());
+        problems.forEach(body.putArray("problems")::add);
+        ArrayNode withheld = body.putArray("heartbeatWithheldBecause");
+        Optional.ofNullable(host.status().heartbeat()).ifPresent(h -> h.withheldBecause().forEach(withheld::add));
+        return AdminResponse.json(problems.isEmpty() ? 200 : 503, body);
     }
 
     private AdminResponse readyz() {

@@ -12,6 +12,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * call hung), so an external watchdog restarts a process that cannot heal itself. A failed write is
  * logged and retried at the next interval; the file then simply ages.
  *
- * <p>The same check drives {@code /livez} and systemd's watchdog: {@link #isLive()}.
+ * <p>Withholding the file is a verdict on the connections, for single-bot setups whose watchdog watches
+ * a file. Whether the <em>process</em> makes progress ({@code /livez}, systemd's watchdog) is a separate
+ * question: {@link #isProgressing()} — this writer's own loop, and a pulse through the executor that
+ * runs the supervisors, both within three intervals.
  */
 public final class HeartbeatWriter {
 
@@ -35,8 +40,11 @@ public final class HeartbeatWriter {
     private final Ticker ticker;
     private final Clock clock;
     private final Supplier<List<String>> withholdReasons;
+    private final Executor supervision;
     /** Written on the scheduler thread, read by any. */
     private volatile long lastPulseNanos;
+    /** Written on a supervision thread, read by any. */
+    private volatile long lastSupervisionPulseNanos;
     private volatile HeartbeatStatus status;
     private volatile boolean running;
     private volatile boolean errorLogged;
@@ -47,18 +55,30 @@ public final class HeartbeatWriter {
      */
     public HeartbeatWriter(Path file, Duration interval, Scheduler scheduler, Ticker ticker, Clock clock,
             Supplier<List<String>> withholdReasons) {
+        this(file, interval, scheduler, ticker, clock, withholdReasons, Runnable::run);
+    }
+
+    /**
+     * @param file the heartbeat file, or {@code null} to only track liveness
+     * @param withholdReasons every current reason to withhold; empty means healthy
+     * @param supervision the executor the supervisors run on; a pulse through it proves it makes progress
+     */
+    public HeartbeatWriter(Path file, Duration interval, Scheduler scheduler, Ticker ticker, Clock clock,
+            Supplier<List<String>> withholdReasons, Executor supervision) {
         this.file = file;
         this.interval = interval;
         this.scheduler = scheduler;
         this.ticker = ticker;
         this.clock = clock;
         this.withholdReasons = withholdReasons;
+        this.supervision = supervision;
         this.status = new HeartbeatStatus(file == null ? null : file.toString(), null, false, List.of(), null);
     }
 
     public void start() {
         running = true;
         lastPulseNanos = ticker.nanos();
+        lastSupervisionPulseNanos = lastPulseNanos;
         scheduler.execute(this::beat);
     }
 
@@ -71,6 +91,11 @@ public final class HeartbeatWriter {
             return;
         }
         lastPulseNanos = ticker.nanos();
+        try {
+            supervision.execute(() -> lastSupervisionPulseNanos = ticker.nanos());
+        } catch (RejectedExecutionException e) {
+            return; // shutting down
+        }
         List<String> reasons = withholdReasons.get();
         HeartbeatStatus s = status;
         if (!reasons.isEmpty()) {
@@ -118,14 +143,11 @@ public final class HeartbeatWriter {
         }
     }
 
-    /** The supervisor thread made progress recently and nothing asks to withhold the heartbeat. */
-    public boolean isLive() {
-        return isProgressing() && withholdReasons.get().isEmpty();
-    }
-
-    /** The supervisor thread ran the heartbeat within three intervals. */
+    /** The scheduler thread ran this writer, and the supervision executor ran its pulse, within three intervals. */
     public boolean isProgressing() {
-        return running && ticker.nanos() - lastPulseNanos <= 3 * interval.toNanos();
+        long now = ticker.nanos();
+        long bound = 3 * interval.toNanos();
+        return running && now - lastPulseNanos <= bound && now - lastSupervisionPulseNanos <= bound;
     }
 
     public HeartbeatStatus status() {

@@ -113,6 +113,11 @@ public final class Supervisor {
         return snapshot.withholdReason(ticker.nanos());
     }
 
+    /** An open or close of this connection has not returned within its bound. Never blocks. */
+    public boolean hasHungCall() {
+        return ticker.nanos() >= snapshot.hungDeadlineNanos();
+    }
+
     public void setPolicy(HealthPolicy newPolicy) {
         mailbox.post(() -> {
             policy = newPolicy;

@@ -56,11 +56,10 @@ class HeartbeatWriterTest {
         assertThat(content(file)).isEqualTo(before);
         assertThat(w.status().withheld()).isTrue();
         assertThat(w.status().withheldBecause()).containsExactly("slack/acme: reconnecting");
-        assertThat(w.isLive()).isFalse();
+        assertThat(w.isProgressing()).as("withholding the file says nothing about the process").isTrue();
         reasons.clear();
         time.advance(Duration.ofSeconds(10));
         assertThat(content(file)).isEqualTo(time.instant().toEpochMilli());
-        assertThat(w.isLive()).isTrue();
     }
 
     @Test
@@ -84,10 +83,21 @@ class HeartbeatWriterTest {
     @Test
     void aStalledSupervisorThreadIsNotLive() {
         HeartbeatWriter w = writer(null);
-        assertThat(w.isLive()).isTrue();
+        assertThat(w.isProgressing()).isTrue();
         HeartbeatWriter stuck = new HeartbeatWriter(null, Duration.ofSeconds(10), (d, t) -> () -> { }, time, time.clock(), List::of);
         stuck.start();
         time.advance(Duration.ofSeconds(31));
-        assertThat(stuck.isLive()).as("nothing ran on the scheduler for 3 intervals").isFalse();
+        assertThat(stuck.isProgressing()).as("nothing ran on the scheduler for 3 intervals").isFalse();
+    }
+
+    @Test
+    void aWedgedSupervisionExecutorIsNotLiveThoughTheSchedulerRuns() {
+        java.util.concurrent.Executor wedged = task -> { }; // accepts the pulse, never runs it
+        HeartbeatWriter w = new HeartbeatWriter(null, Duration.ofSeconds(10), time, time, time.clock(), List::of, wedged);
+        w.start();
+        time.advance(Duration.ofSeconds(20));
+        assertThat(w.isProgressing()).isTrue();
+        time.advance(Duration.ofSeconds(11));
+        assertThat(w.isProgressing()).as("no supervision pulse for 3 intervals").isFalse();
     }
 }
