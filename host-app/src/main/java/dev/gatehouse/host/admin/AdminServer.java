@@ -153,7 +153,7 @@ public final class AdminServer implements AutoCloseable {
             error(ex, 404, "no started plugin has id '" + id + "'");
             return;
         }
-        ReloadResult r = wait(host.reloadPlugin(id).toCompletableFuture(), 300);
+        ReloadResult r = wait(host.reloadPlugin(id, force).toCompletableFuture(), 300);
         int code = r.outcome() == ReloadResult.Outcome.SWAPPED ? 200 : 422;
         json(ex, code, StatusJson.reload(r));
     }
