@@ -28,6 +28,11 @@ final class HostileJars {
      * flushed so it stands alone, repeated.
      */
     static Path zipBomb(Path target, String pluginId, int gib) throws IOException {
+        return zipBomb(target, pluginId, gib, (long) gib << 30);
+    }
+
+    /** As {@link #zipBomb(Path, String, int)}, with headers that claim the index is {@code declared} bytes. */
+    static Path zipBomb(Path target, String pluginId, int gib, long declared) throws IOException {
         byte[] chunk = deflatedZeros(1 << 20);
         long inflated = (long) gib << 30;
         try (OutputStream out = Files.newOutputStream(target)) {
@@ -43,7 +48,7 @@ final class HostileJars {
             byte[] end = {0x03, 0x00}; // an empty final fixed-Huffman block
             long compressed = n * chunk.length + end.length;
             // The CRC is never reached: a reader runs out of memory long before the end of the entry.
-            entries.add(local(c, "META-INF/extensions.idx", 8, 0, compressed, inflated));
+            entries.add(local(c, "META-INF/extensions.idx", 8, 0, compressed, declared));
             for (long i = 0; i < n; i++) {
                 c.write(chunk);
             }

@@ -305,6 +305,17 @@ class PluginLifecycleTest {
     }
 
     @Test
+    void aZipBombWhoseHeadersUnderstateItsSizeIsCutOffAtTheBound() throws Exception {
+        Path bomb = HostileJars.zipBomb(dir.resolve("liar.jar"), "liar", 3, 100);
+        drop(bomb, "liar.jar");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(incoming.resolve("rejected/liar.jar"))
+                && host.scrapeMetrics().contains("plugin=\"liar\",result=\"rejected\""));
+        assertThat(host.status().plugins()).anySatisfy(p -> assertThat(p.problem())
+                .contains("META-INF/extensions.idx inflates to more than 1048576 bytes"));
+        assertThat(connected("acme")).isTrue();
+    }
+
+    @Test
     void aPluginWhoseStartHangsIsRefusedAfterItsBoundWhileStatusKeepsAnswering() throws Exception {
         drop(PluginJars.variant(dir.resolve("hanging.jar"), Map.of("Plugin-Id", "hanging",
                 "Plugin-Class", "dev.gatehouse.testplugin.HangingStartPlugin"), Set.of(), false), "hanging.jar");
