@@ -147,7 +147,7 @@ public final class GatewayHost implements AutoCloseable {
         outboundPool = DaemonThreads.shortLivedPool("gatehouse-outbound", Duration.ofSeconds(2));
         NetworkProbe probe = probeOverride != null ? probeOverride
                 : new HttpNetworkProbe(blocking, c.health().probeTimeout(), ticker, Duration.ofSeconds(2));
-        plugins = new PluginRuntime(c.pluginsDir(), Version.API, c.health().closeTimeout());
+        plugins = new PluginRuntime(c.pluginsDir(), Version.API, c.health().openTimeout(), c.health().closeTimeout());
         metrics = new HostMetrics(() -> heartbeat != null && heartbeat.status().withheld(), () -> reloader != null
                 && reloader.restartRecommended(), () -> reloader == null ? 0 : reloader.unloadedLoadersPending());
         dispatcher = new EventDispatcher(handlers, ticker, Duration.ofMinutes(10), 200_000,
@@ -172,7 +172,7 @@ public final class GatewayHost implements AutoCloseable {
         }
         reloader = new PluginReloader(c.pluginsDir(), plugins, connections, router, metrics,
                 c.health().closeTimeout().plus(c.health().openTimeout()), c.leakCheckTimeout(), c.pluginQuietPeriod(),
-                this::platformsAdded, dispatcher::inFlight, ticker);
+                this::platformsAdded, dispatcher::inFlight, ticker, scheduler);
         configApplier = new ConfigApplier(this::applyConfig);
         heartbeat = new HeartbeatWriter(c.heartbeatFile().orElse(null), c.heartbeatInterval(), scheduler, ticker, clock,
                 this::heartbeatWithholdReasons, supervision);
@@ -215,6 +215,7 @@ public final class GatewayHost implements AutoCloseable {
         for (PlatformSettings ps : config.allPlatforms()) {
             if (platforms.contains(ps.platform()) && connections.get(new ConnectionKey(ps.workspace(), ps.platform())).isEmpty()) {
                 problems.removeIf(p -> p.startsWith(ps.path() + ":"));
+                reloadProblems = reloadProblems.stream().filter(p -> !p.startsWith(ps.path() + ":")).toList();
                 add(ps);
             }
         }
@@ -299,8 +300,13 @@ public final class GatewayHost implements AutoCloseable {
 
     /** Reloads a plugin from its jar (the same file, or a newer one dropped meanwhile). */
     public CompletionStage<ReloadResult> reloadPlugin(String pluginId) {
+        return reloadPlugin(pluginId, false);
+    }
+
+    /** As {@link #reloadPlugin(String)}; {@code force} installs instead the last downgrade the host refused for it. */
+    public CompletionStage<ReloadResult> reloadPlugin(String pluginId, boolean force) {
         requireStarted();
-        return reloader.reload(pluginId);
+        return reloader.reload(pluginId, force);
     }
 
     /** Installs a plugin jar (new, or a new version of a loaded one); {@code force} allows downgrades. */
@@ -320,6 +326,9 @@ public final class GatewayHost implements AutoCloseable {
         all.addAll(reloadProblems);
         if (configApplier != null) {
             configApplier.lastError().ifPresent(all::add);
+        }
+        if (reloader != null) {
+            all.addAll(reloader.problems());
         }
         return new HostStatus(conns, ps, heartbeat == null ? null : heartbeat.status(), List.copyOf(all));
     }

@@ -126,7 +126,7 @@ public final class AdminServer implements AutoCloseable {
         if (!req.method().equals("POST")) {
             return done(AdminResponse.error(405, req.method() + " is not allowed here; use POST").withHeader("Allow", "POST"));
         }
-        return c.matches() ? connection(c.group(1), c.group(2), c.group(3)) : reload(p.group(1));
+        return c.matches() ? connection(c.group(1), c.group(2), c.group(3)) : reload(p.group(1), forced(req.rawQuery()));
     }
 
     private CompletionStage<AdminResponse> connection(String ws, String platform, String action) {
@@ -156,12 +156,25 @@ public final class AdminServer implements AutoCloseable {
         };
     }
 
-    private CompletionStage<AdminResponse> reload(String id) {
+    /** {@code ?force=true} (or a bare {@code ?force}) among the query's parameters. */
+    static boolean forced(String rawQuery) {
+        if (rawQuery == null) {
+            return false;
+        }
+        for (String param : rawQuery.split("&")) {
+            if (param.equals("force") || param.equalsIgnoreCase("force=true") || param.equals("force=1")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private CompletionStage<AdminResponse> reload(String id, boolean force) {
         boolean known = host.status().plugins().stream().anyMatch(s -> s.id().equals(id) && "STARTED".equals(s.state()));
         if (!known) {
             return done(AdminResponse.error(404, "no started plugin has id '" + id + "'"));
         }
-        return within(host.reloadPlugin(id), 300, "reload of plugin " + id,
+        return within(host.reloadPlugin(id, force), 300, "reload of plugin " + id,
                 r -> AdminResponse.json(r.outcome() == ReloadResult.Outcome.SWAPPED ? 200 : 422, StatusJson.reload(r)));
     }
 

@@ -4,6 +4,7 @@ import dev.gatehouse.api.PluginContext;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.Function;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.ExtensionFactory;
@@ -26,20 +27,38 @@ import org.pf4j.BasePluginRepository;
  * parent-first, host services pushed into {@code Plugin} and extension constructors, and no
  * {@code enabled.txt}/{@code disabled.txt} (enablement is per workspace, in the host's configuration).
  *
+ * <p>Plugin code never runs on the calling thread: the {@code Plugin} PF4J holds is a
+ * {@link BoundedPlugin}, and extensions are constructed through {@link PluginCall}, each within its bound.
+ *
  * <p>PF4J calls the {@code create*} methods from its own constructor, before this class's fields are
- * assigned; the factories therefore look the scope up lazily, through {@link #scopes}.
+ * assigned; the factories therefore read the fields only when they are called.
  * Not thread-safe: the owning {@link PluginRuntime} serialises every call.
  */
 final class GatehousePluginManager extends DefaultPluginManager {
 
     /** Set right after construction; read only when PF4J instantiates plugin classes. */
-    private Function<String, PluginScope> scopes;
+    private final Function<String, PluginScope> scopes;
+    /** How long a plugin's constructors and {@code start()} may take, each. */
+    private final Duration startBound;
+    /** How long a plugin's {@code stop()} may take. */
+    private final Duration stopBound;
 
-    GatehousePluginManager(Path pluginsDir, String apiVersion, Function<String, PluginScope> scopes) {
+    GatehousePluginManager(Path pluginsDir, String apiVersion, Function<String, PluginScope> scopes, Duration startBound,
+            Duration stopBound) {
         super(pluginsDir);
         this.scopes = scopes;
+        this.startBound = startBound;
+        this.stopBound = stopBound;
         setSystemVersion(apiVersion);
         setExactVersionAllowed(false);
+    }
+
+    /**
+     * Removes a plugin from PF4J whatever its state, without touching other plugins and without
+     * re-resolving the rest (which throws while any registered plugin misses a dependency).
+     */
+    void discard(String pluginId) {
+        unloadPlugin(pluginId, false, false);
     }
 
     private PluginScope scope(String pluginId) {
@@ -110,7 +129,10 @@ final class GatehousePluginManager extends DefaultPluginManager {
             if (!Plugin.class.isAssignableFrom(type)) {
                 throw new PluginRuntimeException("Plugin-Class {} does not extend org.pf4j.Plugin", className);
             }
-            return (Plugin) instantiate(type, scope(wrapper.getPluginId()));
+            String id = wrapper.getPluginId();
+            ClassLoader loader = wrapper.getPluginClassLoader();
+            return new BoundedPlugin(id, className, loader, () -> startBound, () -> stopBound,
+                    () -> (Plugin) instantiate(type, scope(id)));
         };
     }
 
@@ -124,8 +146,23 @@ final class GatehousePluginManager extends DefaultPluginManager {
                 if (owner == null) {
                     throw new PluginRuntimeException("extension {} belongs to no loaded plugin", extensionClass.getName());
                 }
-                PluginScope scope = scope(owner.getPluginId());
-                return (T) scope.extensions.computeIfAbsent(extensionClass.getName(), n -> instantiate(extensionClass, scope));
+                String id = owner.getPluginId();
+                PluginScope scope = scope(id);
+                Object existing = scope.extensions.get(extensionClass.getName());
+                if (existing != null) {
+                    return (T) existing;
+                }
+                Object created;
+                try {
+                    created = PluginCall.run(id, "new " + extensionClass.getSimpleName(), owner.getPluginClassLoader(),
+                            startBound, () -> instantiate(extensionClass, scope));
+                } catch (PluginRuntimeException e) {
+                    // PF4J logs and drops a failed extension; keep the reason for the plugin's status.
+                    scope.extensionFailure = e.getMessage();
+                    throw e;
+                }
+                Object raced = scope.extensions.putIfAbsent(extensionClass.getName(), created);
+                return (T) (raced != null ? raced : created);
             }
         };
     }

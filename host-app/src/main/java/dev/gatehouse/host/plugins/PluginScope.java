@@ -20,6 +20,8 @@ final class PluginScope implements PluginContext {
     private final HostExecutors executors;
     /** Extension singletons by class name. */
     final Map<String, Object> extensions = new ConcurrentHashMap<>();
+    /** Why the last extension could not be created, or {@code null}: PF4J only logs it. */
+    volatile String extensionFailure;
 
     PluginScope(String pluginId, String apiVersion, ClassLoader loader) {
         this.pluginId = pluginId;

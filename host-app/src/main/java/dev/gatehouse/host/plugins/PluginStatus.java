@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param id the plugin id, or the jar's file name if its manifest could not be read
  * @param version the plugin version, or {@code null}
- * @param state {@code STARTED}, {@code FAILED}, {@code REJECTED} (not loaded) or a PF4J state
+ * @param state a {@link PluginPhase} name: {@code STARTED}; {@code LOADING}, {@code STARTING} or {@code STOPPING}
+ *     while a lifecycle call runs; {@code REJECTED} (not running, see {@code problem})
  * @param platforms the platforms its gateways serve
  * @param jar the jar's file name
  * @param problem why it failed or was rejected, or {@code null}

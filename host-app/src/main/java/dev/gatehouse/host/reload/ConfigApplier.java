@@ -5,6 +5,7 @@ import dev.gatehouse.host.config.ConfigLoader;
 import dev.gatehouse.host.config.GatehouseConfig;
 import dev.gatehouse.host.config.PlatformSettings;
 import dev.gatehouse.host.connections.ConnectionRegistry;
+import dev.gatehouse.host.exec.DaemonThreads;
 import dev.gatehouse.host.supervisor.ConnectionKey;
 import dev.gatehouse.host.time.Scheduler;
 import java.io.IOException;
@@ -16,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -26,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * the last good configuration keeps running. The file is polled (content, not just mtime), which also
  * works for editors that replace the file and for Kubernetes ConfigMap symlink swaps; a change is
  * applied once the content was the same on two consecutive polls.
+ *
+ * <p>The scheduler only times the polls: reading the file and applying a change (which asks plugins to
+ * validate settings) run on a thread of their own, never on the thread that runs the supervisors and
+ * the heartbeat.
  */
 public final class ConfigApplier implements AutoCloseable {
 
@@ -33,8 +41,10 @@ public final class ConfigApplier implements AutoCloseable {
     private static final Duration POLL = Duration.ofSeconds(1);
 
     private final Function<GatehouseConfig, List<String>> apply;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.factory("gatehouse-config"));
     private volatile boolean closed;
     private volatile String lastError;
+    /** Confined to {@link #worker} once watching. */
     private byte[] applied;
     private byte[] pending;
 
@@ -45,7 +55,18 @@ public final class ConfigApplier implements AutoCloseable {
     /** Starts polling {@code file}. */
     public void watch(Path file, Scheduler scheduler, ConfigLoader loader) {
         applied = read(file);
-        scheduler.schedule(POLL, () -> poll(file, scheduler, loader));
+        scheduler.schedule(POLL, () -> handOff(file, scheduler, loader));
+    }
+
+    private void handOff(Path file, Scheduler scheduler, ConfigLoader loader) {
+        if (closed) {
+            return;
+        }
+        try {
+            worker.execute(() -> poll(file, scheduler, loader));
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
     }
 
     private void poll(Path file, Scheduler scheduler, ConfigLoader loader) {
@@ -64,7 +85,7 @@ public final class ConfigApplier implements AutoCloseable {
                 }
             }
         } finally {
-            scheduler.schedule(POLL, () -> poll(file, scheduler, loader));
+            scheduler.schedule(POLL, () -> handOff(file, scheduler, loader));
         }
     }
 
@@ -159,5 +180,6 @@ public final class ConfigApplier implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        worker.shutdownNow();
     }
 }

@@ -1,20 +1,27 @@
 package dev.gatehouse.host.reload;
 
+import dev.gatehouse.host.exec.DaemonThreads;
 import dev.gatehouse.host.plugins.PluginRuntime;
 import dev.gatehouse.host.time.Scheduler;
 import dev.gatehouse.host.time.Ticker;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -25,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * and modification time stayed the same for a quiet period (a half-written jar is never offered); a
  * loaded plugin's jar that disappears is reported as removed. A WatchService wakes the scan early; a
  * periodic rescan catches what it misses (overflow, network file systems).
+ *
+ * <p>Scans run on a thread of their own: listing a folder may block (a network file system), and the
+ * scheduler's thread also runs the supervisors and the heartbeat. Links are not followed: a link is
+ * offered like a jar, so that the reloader refuses it with a reason.
  */
 final class FolderWatcher implements AutoCloseable {
 
@@ -41,6 +52,9 @@ final class FolderWatcher implements AutoCloseable {
     private final Consumer<Path> onCandidate;
     private final Consumer<String> onRemoved;
     private final PluginRuntime runtime;
+    private final ExecutorService scanner = Executors.newSingleThreadExecutor(DaemonThreads.factory("gatehouse-plugin-scan"));
+    /** Whether a scan is queued on {@link #scanner} and not yet begun: one is enough. */
+    private final AtomicBoolean scanQueued = new AtomicBoolean();
     /** Guarded by this. */
     private final Map<Path, Seen> seen = new HashMap<>();
     /** Guarded by this: candidates already offered, by path and signature, so each is offered once. */
@@ -51,7 +65,6 @@ final class FolderWatcher implements AutoCloseable {
     private volatile boolean closed;
     private volatile Scheduler scheduler;
     private WatchService watchService;
-    private Thread watchThread;
 
     FolderWatcher(Path dir, Duration quiet, Ticker ticker, Consumer<Path> onCandidate, Consumer<String> onRemoved,
             PluginRuntime runtime) {
@@ -73,7 +86,7 @@ final class FolderWatcher implements AutoCloseable {
                 p.register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
                         StandardWatchEventKinds.ENTRY_DELETE);
             }
-            watchThread = new Thread(this::watchLoop, "gatehouse-plugin-watch");
+            Thread watchThread = new Thread(this::watchLoop, "gatehouse-plugin-watch");
             watchThread.setDaemon(true);
             watchThread.start();
         } catch (IOException e) {
@@ -88,10 +101,7 @@ final class FolderWatcher implements AutoCloseable {
                 var key = watchService.take();
                 key.pollEvents();
                 key.reset();
-                Scheduler s = scheduler;
-                if (s != null) {
-                    s.execute(this::scanOnce);
-                }
+                requestScan();
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             }
@@ -102,37 +112,45 @@ final class FolderWatcher implements AutoCloseable {
         if (closed) {
             return;
         }
-        scanOnce();
+        requestScan();
         scheduler.schedule(RESCAN, this::rescan);
     }
 
-    /** One pass over both folders. Runs on the scheduler thread; hands work to the reloader's thread. */
+    private void requestScan() {
+        if (!closed && scanQueued.compareAndSet(false, true)) {
+            try {
+                scanner.execute(() -> {
+                    scanQueued.set(false);
+                    scanOnce();
+                });
+            } catch (RejectedExecutionException e) {
+                scanQueued.set(false); // closing
+            }
+        }
+    }
+
+    /** One pass over both folders; hands candidates and removals to the reloader's thread. */
     synchronized void scanOnce() {
         if (closed) {
             return;
         }
         long now = ticker.nanos();
-        Set<Path> present = new HashSet<>();
+        Map<Path, BasicFileAttributes> present = new HashMap<>();
         for (Path folder : List.of(dir, incoming)) {
             try (Stream<Path> s = Files.list(folder)) {
                 s.filter(p -> p.getFileName().toString().endsWith(".jar") && !p.getFileName().toString().startsWith("."))
-                        .filter(Files::isRegularFile).forEach(present::add);
+                        .forEach(p -> attributes(p).ifPresent(a -> present.put(p, a)));
             } catch (IOException e) {
                 // folder vanished or unreadable: try again next pass
             }
         }
-        for (Path p : present) {
+        for (Map.Entry<Path, BasicFileAttributes> e : present.entrySet()) {
+            Path p = e.getKey();
             if (ignored.contains(p) || runtime.pluginAt(p).isPresent()) {
                 continue;
             }
-            long size;
-            long mtime;
-            try {
-                size = Files.size(p);
-                mtime = Files.getLastModifiedTime(p).toMillis();
-            } catch (IOException e) {
-                continue;
-            }
+            long size = e.getValue().size();
+            long mtime = e.getValue().lastModifiedTime().toMillis();
             Seen prev = seen.get(p);
             if (prev == null || prev.size != size || prev.mtime != mtime) {
                 seen.put(p, new Seen(size, mtime, now));
@@ -143,10 +161,11 @@ final class FolderWatcher implements AutoCloseable {
                 onCandidate.accept(p);
             }
         }
-        seen.keySet().retainAll(present);
+        seen.keySet().retainAll(present.keySet());
         for (String id : runtime.pluginIds()) {
             runtime.loadedJar(id).ifPresent(j -> {
-                if (!present.contains(j.path()) && !Files.exists(j.path()) && !ignoredRemovals.contains(j.path())) {
+                if (!present.containsKey(j.path()) && !Files.exists(j.path(), LinkOption.NOFOLLOW_LINKS)
+                        && !ignoredRemovals.contains(j.path())) {
                     ignoredRemovals.add(j.path());
                     onRemoved.accept(id);
                 }
@@ -154,10 +173,23 @@ final class FolderWatcher implements AutoCloseable {
         }
     }
 
-    synchronized void ignore(Path placed) {
-        ignored.add(placed);
+    /** A regular file or a link (never followed); nothing else is a candidate. */
+    private static java.util.Optional<BasicFileAttributes> attributes(Path p) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.isRegularFile() || a.isSymbolicLink() ? java.util.Optional.of(a) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
     }
 
+    /** The reloader places a jar here: not a candidate, and its removal counts again if it was moved away before. */
+    synchronized void placed(Path target) {
+        ignored.add(target);
+        ignoredRemovals.remove(target);
+    }
+
+    /** The reloader moves this jar away: not a removal. */
     synchronized void ignoreRemoval(Path moved) {
         ignoredRemovals.add(moved);
     }
@@ -165,11 +197,12 @@ final class FolderWatcher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        scanner.shutdownNow();
         try {
             if (watchService != null) {
                 watchService.close();
             }
-        } catch (IOException ignored) {
+        } catch (IOException ignoredOnClose) {
             // closing
         }
     }

@@ -1,6 +1,7 @@
 package dev.gatehouse.host.reload;
 
 import dev.gatehouse.host.exec.DaemonThreads;
+import dev.gatehouse.host.time.Ticker;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * still carrying it as context class loader are named in the log. A loader that survives the bound is
  * "suspected": the plugin shows {@code leakSuspected} and a restart is recommended, for as long as that
  * loader stays reachable (the memory it pins is only reclaimed once it is collected, or by a restart).
- * One thread checks every pending loader, one GC request per round.
+ * One thread checks every pending loader, one GC request per round (on its own thread: a full GC is no
+ * work for the scheduler's); deadlines are measured with the host's ticker.
  */
 final class LeakCheck implements AutoCloseable {
 
@@ -28,18 +30,23 @@ final class LeakCheck implements AutoCloseable {
 
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.factory("gatehouse-leakcheck"));
+    private final Ticker ticker;
     /** Guarded by this. */
     private final List<Pending> pending = new ArrayList<>();
     /** Guarded by this: loaders that outlived their bound. */
     private final List<Pending> suspected = new ArrayList<>();
     private boolean scheduled;
 
+    LeakCheck(Ticker ticker) {
+        this.ticker = ticker;
+    }
+
     /** Starts watching a loader that was just unloaded. */
     synchronized void watch(String pluginId, ClassLoader loader, Duration bound) {
         if (loader == null) {
             return;
         }
-        pending.add(new Pending(pluginId, new WeakReference<>(loader), System.nanoTime() + bound.toNanos(), new boolean[1]));
+        pending.add(new Pending(pluginId, new WeakReference<>(loader), ticker.nanos() + bound.toNanos(), new boolean[1]));
         if (!scheduled) {
             scheduled = true;
             thread.schedule(this::round, 200, TimeUnit.MILLISECONDS);
@@ -52,7 +59,7 @@ final class LeakCheck implements AutoCloseable {
         synchronized (this) {
             now = List.copyOf(pending);
         }
-        long t = System.nanoTime();
+        long t = ticker.nanos();
         List<Pending> done = new ArrayList<>();
         for (Pending p : now) {
             if (p.ref().get() == null) {
