@@ -7,8 +7,8 @@
 # skips the restart while the platform's network itself is down (a restart cannot fix that).
 #
 # Usage: watchdog.sh [-f FILE] [-s STALE_SECONDS] [-u PROBE_URL] [-r RESTART_COMMAND] [-n]
-#   -f  heartbeat file                       (default: $GATEHOUSE_HEARTBEAT or /var/lib/gatehouse/gatehouse.alive)
-#   -s  age in seconds that counts as stale  (default: 300)
+#   -f  heartbeat file                       (default: $GATEHOUSE_HEARTBEAT or /var/lib/gatehouse/run/gatehouse.alive)
+#   -s  age in seconds that counts as stale  (default: 900, above the reconnect budget: see README)
 #   -u  URL that must answer for the network to count as up (default: https://slack.com/api/api.test)
 #   -r  command that restarts the service    (default: systemctl restart gatehouse)
 #   -n  dry run: report, never restart
@@ -22,8 +22,8 @@
 #   5  heartbeat stale: dry run, restart not attempted
 set -u
 
-file="${GATEHOUSE_HEARTBEAT:-/var/lib/gatehouse/gatehouse.alive}"
-stale=300
+file="${GATEHOUSE_HEARTBEAT:-/var/lib/gatehouse/run/gatehouse.alive}"
+stale=900
 probe="https://slack.com/api/api.test"
 restart="systemctl restart gatehouse"
 dry=0

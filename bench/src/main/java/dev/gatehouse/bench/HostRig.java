@@ -2,7 +2,7 @@ package dev.gatehouse.bench;
 
 import dev.gatehouse.api.Durations;
 import dev.gatehouse.host.GatewayHost;
-import dev.gatehouse.host.InboundHandler;
+import dev.gatehouse.host.events.InboundHandler;
 import dev.gatehouse.host.config.ConfigLoader;
 import dev.gatehouse.host.config.GatehouseConfig;
 import dev.gatehouse.host.config.HealthPolicy;

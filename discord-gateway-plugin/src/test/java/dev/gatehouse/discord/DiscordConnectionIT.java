@@ -7,7 +7,7 @@ import dev.gatehouse.api.ButtonClickEvent;
 import dev.gatehouse.api.MessageDeletedEvent;
 import dev.gatehouse.api.MessageEvent;
 import dev.gatehouse.api.ReactionAddedEvent;
-import dev.gatehouse.host.Outbound;
+import dev.gatehouse.host.outbound.Outbound;
 import dev.gatehouse.host.status.ConnectionState;
 import dev.gatehouse.host.testing.LogCapture;
 import dev.gatehouse.sim.discord.DispatchReceipt;

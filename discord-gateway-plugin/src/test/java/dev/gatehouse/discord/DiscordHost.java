@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.gatehouse.api.InboundEvent;
 import dev.gatehouse.api.MessageEvent;
 import dev.gatehouse.host.GatewayHost;
-import dev.gatehouse.host.InboundHandler;
+import dev.gatehouse.host.events.InboundHandler;
 import dev.gatehouse.host.config.ConfigLoader;
 import dev.gatehouse.host.config.GatehouseConfig;
 import dev.gatehouse.host.status.ConnectionState;

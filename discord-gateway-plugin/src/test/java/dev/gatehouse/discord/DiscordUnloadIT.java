@@ -3,7 +3,7 @@ package dev.gatehouse.discord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.gatehouse.host.Outbound;
+import dev.gatehouse.host.outbound.Outbound;
 import dev.gatehouse.host.plugins.PluginStatus;
 import dev.gatehouse.host.reload.ReloadResult;
 import dev.gatehouse.sim.discord.GatewayFault;

@@ -1,11 +1,14 @@
 package dev.gatehouse.host;
 
+import dev.gatehouse.host.admin.AdminServer;
+import dev.gatehouse.host.admin.HostControl;
 import dev.gatehouse.host.config.ConfigException;
 import dev.gatehouse.host.config.ConfigLoader;
 import dev.gatehouse.host.config.GatehouseConfig;
 import dev.gatehouse.host.config.PlatformSettings;
 import dev.gatehouse.host.connections.ConnectionRegistry;
 import dev.gatehouse.host.events.EventDispatcher;
+import dev.gatehouse.host.events.InboundHandler;
 import dev.gatehouse.host.exec.DaemonThreads;
 import dev.gatehouse.host.exit.ProcessExit;
 import dev.gatehouse.host.exit.SystemProcessExit;
@@ -14,6 +17,7 @@ import dev.gatehouse.host.logging.Secrets;
 import dev.gatehouse.host.metrics.HostMetrics;
 import dev.gatehouse.host.network.HttpNetworkProbe;
 import dev.gatehouse.host.network.NetworkProbe;
+import dev.gatehouse.host.outbound.Outbound;
 import dev.gatehouse.host.outbound.OutboundRouter;
 import dev.gatehouse.host.plugins.PluginRuntime;
 import dev.gatehouse.host.plugins.PluginStatus;
@@ -26,8 +30,8 @@ import dev.gatehouse.host.status.HostStatus;
 import dev.gatehouse.host.status.OutageEvent;
 import dev.gatehouse.host.status.ReconnectKind;
 import dev.gatehouse.host.supervisor.ConnectionKey;
-import dev.gatehouse.host.supervisor.Supervisor;
 import dev.gatehouse.host.supervisor.ReconnectResult;
+import dev.gatehouse.host.supervisor.Supervisor;
 import dev.gatehouse.host.supervisor.SupervisorListener;
 import dev.gatehouse.host.time.ExecutorScheduler;
 import dev.gatehouse.host.time.Scheduler;
@@ -66,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class GatewayHost implements AutoCloseable {
+public final class GatewayHost implements AutoCloseable, HostControl {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayHost.class);
 
@@ -81,21 +85,13 @@ public final class GatewayHost implements AutoCloseable {
     private final List<InboundHandler> initialHandlers;
     private final boolean watchFiles;
 
-    private ScheduledThreadPoolExecutor supervisorThread;
-    private ExecutorService supervision;
-    private ExecutorService blocking;
-    private ExecutorService handlers;
-    private ExecutorService outboundPool;
-    private Scheduler scheduler;
-    private EventDispatcher dispatcher;
-    private OutboundRouter router;
-    private PluginRuntime plugins;
-    private HeartbeatWriter heartbeat;
-    private HostMetrics metrics;
-    private ConnectionRegistry connections;
-    private PluginReloader reloader;
-    private ConfigApplier configApplier;
-    private dev.gatehouse.host.admin.AdminServer admin;
+    /**
+     * Everything a started host runs, built once by {@link #start()} and closed once by {@link #close()};
+     * {@code null} before start (and after a start that failed while building it).
+     */
+    private volatile Running running;
+    /** Handlers added before start, registered with the dispatcher when it exists. */
+    private final List<InboundHandler> handlersBeforeStart = new CopyOnWriteArrayList<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
     /** Problems of the last configuration reload; replaced by each reload. */
     private volatile List<String> reloadProblems = List.of();
@@ -133,64 +129,117 @@ public final class GatewayHost implements AutoCloseable {
         Secrets.register(c.secrets());
         previousRunLastAlive = c.heartbeatFile().flatMap(GatewayHost::readHeartbeat)
                 .filter(at -> Duration.between(at, clock.instant()).compareTo(c.health().outageReportAfter()) > 0);
-        supervisorThread = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory("gatehouse-supervisor"));
-        supervisorThread.setRemoveOnCancelPolicy(true);
-        scheduler = new ExecutorScheduler(supervisorThread);
-        // Plugin calls (open, close, probes; sends) run on threads that end with them or soon after,
-        // so that nothing a plugin leaves in their thread-locals outlives its unload (DaemonThreads).
-        blocking = DaemonThreads.shortLivedPool("gatehouse-blocking", Duration.ZERO);
-        // Supervisors' mailboxes: host code only (state changes, listeners); never a plugin call.
-        supervision = Executors.newFixedThreadPool(2, DaemonThreads.factory("gatehouse-supervision"));
-        // A thread per running channel: a bounded pool let a few blocked handlers stall every workspace.
-        // The dispatcher's lanes bound how many run at once (SerialLanes).
-        handlers = DaemonThreads.shortLivedPool("gatehouse-handler", Duration.ofSeconds(30));
-        outboundPool = DaemonThreads.shortLivedPool("gatehouse-outbound", Duration.ofSeconds(2));
-        NetworkProbe probe = probeOverride != null ? probeOverride
-                : new HttpNetworkProbe(blocking, c.health().probeTimeout(), ticker, Duration.ofSeconds(2));
-        plugins = new PluginRuntime(c.pluginsDir(), Version.API, c.health().openTimeout(), c.health().closeTimeout());
-        metrics = new HostMetrics(() -> heartbeat != null && heartbeat.status().withheld(), () -> reloader != null
-                && reloader.restartRecommended(), () -> reloader == null ? 0 : reloader.unloadedLoadersPending());
-        dispatcher = new EventDispatcher(handlers, ticker, Duration.ofMinutes(10), 200_000,
-                (ws, platform) -> metrics.event(new ConnectionKey(ws, platform), HostMetrics.Direction.INBOUND));
-        initialHandlers.forEach(dispatcher::addHandler);
-        router = new OutboundRouter(outboundPool, scheduler, 1000, Duration.ofSeconds(60),
-                key -> metrics.event(key, HostMetrics.Direction.OUTBOUND));
-        metrics.bind(dispatcher);
-        metrics.bind(router);
-        listeners.add(0, metrics);
-        connections = new ConnectionRegistry(new ConnectionRegistry.Deps(scheduler, supervision, blocking, ticker, clock, jitter, exit,
-                new FanOut(), dispatcher, probe, router, plugins), c.health());
-        connections.onAdded(e -> metrics.register(e.supervisor()));
-        connections.onRemoved(metrics::unregister);
+        running = assemble(c);
+        try {
+            activate(c);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+        log.info("gatehouse host {} started: {} connection(s), plugins {}", Version.HOST, p().connections().all().size(),
+                p().plugins().statuses().stream().map(ps -> ps.id() + "=" + ps.state()).toList());
+    }
+
+    /** Builds every part (nothing connects yet); a part that fails to build releases those built before it. */
+    private Running assemble(GatehouseConfig c) {
+        List<Runnable> undo = new ArrayList<>();
+        try {
+            ScheduledThreadPoolExecutor supervisorThread = new ScheduledThreadPoolExecutor(1,
+                    DaemonThreads.factory("gatehouse-supervisor"));
+            supervisorThread.setRemoveOnCancelPolicy(true);
+            undo.add(supervisorThread::shutdownNow);
+            Scheduler scheduler = new ExecutorScheduler(supervisorThread);
+            // Plugin calls (open, close, probes; sends) run on threads that end with them or soon after,
+            // so that nothing a plugin leaves in their thread-locals outlives its unload (DaemonThreads).
+            ExecutorService blocking = DaemonThreads.shortLivedPool("gatehouse-blocking", Duration.ZERO);
+            undo.add(blocking::shutdownNow);
+            // Supervisors' mailboxes: host code only (state changes, listeners); never a plugin call.
+            ExecutorService supervision = Executors.newFixedThreadPool(2, DaemonThreads.factory("gatehouse-supervision"));
+            undo.add(supervision::shutdownNow);
+            // A thread per running channel: a bounded pool let a few blocked handlers stall every workspace.
+            // The dispatcher's lanes bound how many run at once (SerialLanes).
+            ExecutorService handlers = DaemonThreads.shortLivedPool("gatehouse-handler", Duration.ofSeconds(30));
+            undo.add(handlers::shutdown);
+            ExecutorService outboundPool = DaemonThreads.shortLivedPool("gatehouse-outbound", Duration.ofSeconds(2));
+            undo.add(outboundPool::shutdownNow);
+            NetworkProbe probe = probeOverride != null ? probeOverride
+                    : new HttpNetworkProbe(blocking, c.health().probeTimeout(), ticker, Duration.ofSeconds(2));
+            PluginRuntime plugins = new PluginRuntime(c.pluginsDir(), Version.API, c.health().openTimeout(),
+                    c.health().closeTimeout());
+            undo.add(plugins::close);
+            HostMetrics metrics = new HostMetrics(() -> running != null && p().heartbeat().status().withheld(),
+                    () -> running != null && p().reloader().restartRecommended(),
+                    () -> running == null ? 0 : p().reloader().unloadedLoadersPending());
+            undo.add(metrics::close);
+            EventDispatcher dispatcher = new EventDispatcher(handlers, ticker, Duration.ofMinutes(10), 200_000,
+                    (ws, platform) -> metrics.event(new ConnectionKey(ws, platform), HostMetrics.Direction.INBOUND));
+            undo.add(dispatcher::close);
+            initialHandlers.forEach(dispatcher::addHandler);
+            handlersBeforeStart.forEach(dispatcher::addHandler);
+            OutboundRouter router = new OutboundRouter(outboundPool, scheduler, 1000, Duration.ofSeconds(60),
+                    key -> metrics.event(key, HostMetrics.Direction.OUTBOUND));
+            undo.add(router::close);
+            metrics.bind(dispatcher);
+            metrics.bind(router);
+            listeners.add(0, metrics);
+            ConnectionRegistry connections = new ConnectionRegistry(new ConnectionRegistry.Deps(scheduler, supervision,
+                    blocking, ticker, clock, jitter, exit, new FanOut(), dispatcher, probe, router, plugins), c.health());
+            connections.onAdded(e -> metrics.register(e.supervisor()));
+            connections.onRemoved(metrics::unregister);
+            PluginReloader reloader = new PluginReloader(c.pluginsDir(), plugins, connections, router, metrics,
+                    c.health().closeTimeout().plus(c.health().openTimeout()), c.leakCheckTimeout(), c.pluginQuietPeriod(),
+                    this::platformsAdded, dispatcher::inFlight, ticker, scheduler);
+            undo.add(reloader::close);
+            ConfigApplier configApplier = new ConfigApplier(this::applyConfig);
+            HeartbeatWriter heartbeat = new HeartbeatWriter(c.heartbeatFile().orElse(null), c.heartbeatInterval(), scheduler,
+                    ticker, clock, this::heartbeatWithholdReasons, supervision);
+            return new Running(supervisorThread, supervision, blocking, handlers, outboundPool, scheduler, metrics, dispatcher,
+                    router, plugins, connections, reloader, configApplier, heartbeat, null);
+        } catch (RuntimeException | Error e) {
+            for (int i = undo.size() - 1; i >= 0; i--) {
+                try {
+                    undo.get(i).run();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Loads the plugins, opens the connections, starts the heartbeat, the admin API and the watchers. */
+    private void activate(GatehouseConfig c) {
+        Running r = p();
         if (Files.isDirectory(c.pluginsDir())) {
-            plugins.loadAll();
+            r.plugins().loadAll();
         } else {
             problem("plugins.dir: folder " + c.pluginsDir() + " does not exist; create it and put the gateway plugin jars in it");
         }
         for (PlatformSettings ps : c.allPlatforms()) {
             add(ps);
         }
-        reloader = new PluginReloader(c.pluginsDir(), plugins, connections, router, metrics,
-                c.health().closeTimeout().plus(c.health().openTimeout()), c.leakCheckTimeout(), c.pluginQuietPeriod(),
-                this::platformsAdded, dispatcher::inFlight, ticker, scheduler);
-        configApplier = new ConfigApplier(this::applyConfig);
-        heartbeat = new HeartbeatWriter(c.heartbeatFile().orElse(null), c.heartbeatInterval(), scheduler, ticker, clock,
-                this::heartbeatWithholdReasons, supervision);
-        heartbeat.start();
+        r.heartbeat().start();
         if (c.admin().enabled()) {
             try {
-                admin = new dev.gatehouse.host.admin.AdminServer(this, c.admin().host(), c.admin().port(), c.admin().token());
+                running = r.withAdmin(new AdminServer(this, c.admin().host(), c.admin().port(), c.admin().token()));
             } catch (java.io.IOException | RuntimeException e) {
                 problem("admin.listen: cannot listen on " + c.admin().host() + ":" + c.admin().port() + " (" + e.getMessage()
                         + "); pick another address or port, or set admin.enabled: false; connections run without the admin API");
             }
         }
         if (watchFiles) {
-            reloader.watch(scheduler);
-            configApplier.watch(Path.of(c.source()), scheduler, new ConfigLoader());
+            r.reloader().watch(r.scheduler());
+            r.configApplier().watch(Path.of(c.source()), r.scheduler(), new ConfigLoader());
         }
-        log.info("gatehouse host {} started: {} connection(s), plugins {}", Version.HOST, connections.all().size(),
-                plugins.statuses().stream().map(p -> p.id() + "=" + p.state()).toList());
+    }
+
+    /** The running parts; throws if the host is not started. */
+    private Running p() {
+        Running r = running;
+        if (r == null) {
+            throw new IllegalStateException("the host is not running; call start() first");
+        }
+        return r;
     }
 
     private static Optional<java.time.Instant> readHeartbeat(Path file) {
@@ -207,13 +256,13 @@ public final class GatewayHost implements AutoCloseable {
 
     /** Adds and starts a configured connection, or reports why it cannot run. */
     private void add(PlatformSettings ps, Consumer<String> problems) {
-        connections.add(ps).ifPresent(problems);
+        p().connections().add(ps).ifPresent(problems);
     }
 
     /** A plugin installed while running serves these platforms: open the configured connections waiting for it. */
     private synchronized void platformsAdded(List<String> platforms) {
         for (PlatformSettings ps : config.allPlatforms()) {
-            if (platforms.contains(ps.platform()) && connections.get(new ConnectionKey(ps.workspace(), ps.platform())).isEmpty()) {
+            if (platforms.contains(ps.platform()) && p().connections().get(new ConnectionKey(ps.workspace(), ps.platform())).isEmpty()) {
                 problems.removeIf(p -> p.startsWith(ps.path() + ":"));
                 reloadProblems = reloadProblems.stream().filter(p -> !p.startsWith(ps.path() + ":")).toList();
                 add(ps);
@@ -228,7 +277,11 @@ public final class GatewayHost implements AutoCloseable {
 
     private List<String> heartbeatWithholdReasons() {
         List<String> reasons = new ArrayList<>();
-        for (ConnectionRegistry.Entry e : connections.all()) {
+        Running parts = running;
+        if (parts == null) {
+            return reasons;
+        }
+        for (ConnectionRegistry.Entry e : parts.connections().all()) {
             String r = e.supervisor().heartbeatWithheldBecause();
             if (r != null) {
                 reasons.add(e.key() + ": " + r);
@@ -252,7 +305,7 @@ public final class GatewayHost implements AutoCloseable {
             log.error("configuration problem: {}", p);
             found.add(p);
         };
-        List<String> changes = ConfigApplier.diff(config, next, connections, ps -> add(ps, report), report);
+        List<String> changes = ConfigApplier.diff(config, next, p().connections(), ps -> add(ps, report), report);
         reloadProblems = List.copyOf(found);
         config = next;
         if (!changes.isEmpty()) {
@@ -263,8 +316,11 @@ public final class GatewayHost implements AutoCloseable {
 
     /** Registers a handler for inbound events (may be called before or after start). */
     public void addHandler(InboundHandler handler) {
-        if (dispatcher != null) {
-            dispatcher.addHandler(handler);
+        Running r = running;
+        if (r != null) {
+            r.dispatcher().addHandler(handler);
+        } else {
+            handlersBeforeStart.add(handler);
         }
     }
 
@@ -276,26 +332,29 @@ public final class GatewayHost implements AutoCloseable {
     /** Sends an outbound operation; completes with the platform's message id. */
     public CompletableFuture<String> send(String workspace, String platform, Outbound op) {
         requireStarted();
-        return router.send(new ConnectionKey(workspace, platform), op);
+        return p().router().send(new ConnectionKey(workspace, platform), op);
     }
 
     /** Asks for a reconnect; single-flight with the host's own reconnects. */
+    @Override
     public CompletionStage<ReconnectResult> reconnect(String workspace, String platform) {
         requireStarted();
-        return connections.get(new ConnectionKey(workspace, platform)).map(e -> e.supervisor().reconnect())
+        return p().connections().get(new ConnectionKey(workspace, platform)).map(e -> e.supervisor().reconnect())
                 .orElse(CompletableFuture.completedFuture(ReconnectResult.NOT_RUNNING));
     }
 
     /** Starts a configured connection; {@code false} if it is not configured. */
+    @Override
     public boolean enable(String workspace, String platform) {
         requireStarted();
-        return connections.enable(new ConnectionKey(workspace, platform));
+        return p().connections().enable(new ConnectionKey(workspace, platform));
     }
 
     /** Stops a connection but keeps it configured; completes once it is closed. */
+    @Override
     public CompletionStage<Boolean> disable(String workspace, String platform) {
         requireStarted();
-        return connections.disable(new ConnectionKey(workspace, platform), "disabled by operator");
+        return p().connections().disable(new ConnectionKey(workspace, platform), "disabled by operator");
     }
 
     /** Reloads a plugin from its jar (the same file, or a newer one dropped meanwhile). */
@@ -304,33 +363,32 @@ public final class GatewayHost implements AutoCloseable {
     }
 
     /** As {@link #reloadPlugin(String)}; {@code force} installs instead the last downgrade the host refused for it. */
+    @Override
     public CompletionStage<ReloadResult> reloadPlugin(String pluginId, boolean force) {
         requireStarted();
-        return reloader.reload(pluginId, force);
+        return p().reloader().reload(pluginId, force);
     }
 
     /** Installs a plugin jar (new, or a new version of a loaded one); {@code force} allows downgrades. */
     public CompletionStage<ReloadResult> installPlugin(Path jar, boolean force) {
         requireStarted();
-        return reloader.install(jar, force);
+        return p().reloader().install(jar, force);
     }
 
     /** A snapshot of everything; never blocks on a supervisor. */
+    @Override
     public HostStatus status() {
-        List<ConnectionStatus> conns = new ArrayList<>();
-        if (connections != null) {
-            connections.all().forEach(e -> conns.add(e.supervisor().status()));
-        }
-        List<PluginStatus> ps = plugins == null ? List.of() : reloader == null ? plugins.statuses() : reloader.statuses();
+        Running r = running;
         List<String> all = new ArrayList<>(problems);
         all.addAll(reloadProblems);
-        if (configApplier != null) {
-            configApplier.lastError().ifPresent(all::add);
+        if (r == null) {
+            return new HostStatus(List.of(), List.of(), null, List.copyOf(all));
         }
-        if (reloader != null) {
-            all.addAll(reloader.problems());
-        }
-        return new HostStatus(conns, ps, heartbeat == null ? null : heartbeat.status(), List.copyOf(all));
+        List<ConnectionStatus> conns = new ArrayList<>();
+        r.connections().all().forEach(e -> conns.add(e.supervisor().status()));
+        r.configApplier().lastError().ifPresent(all::add);
+        all.addAll(r.reloader().problems());
+        return new HostStatus(conns, r.reloader().statuses(), r.heartbeat().status(), List.copyOf(all));
     }
 
     /**
@@ -340,15 +398,17 @@ public final class GatewayHost implements AutoCloseable {
      * retrying or backing off is not a liveness problem (the other connections would be killed with it);
      * it withholds the heartbeat file instead, for setups whose watchdog watches that file.
      */
+    @Override
     public List<String> livenessProblems() {
-        if (!started || closed || heartbeat == null || connections == null) {
+        Running r = running;
+        if (!started || closed || r == null) {
             return List.of("the host is not running");
         }
         List<String> problems = new ArrayList<>();
-        if (!heartbeat.isProgressing()) {
+        if (!r.heartbeat().isProgressing()) {
             problems.add("the supervisor loop has not run for more than 3 heartbeat intervals");
         }
-        for (ConnectionRegistry.Entry e : connections.all()) {
+        for (ConnectionRegistry.Entry e : r.connections().all()) {
             if (e.supervisor().hasHungCall()) {
                 problems.add(e.key() + ": an open or close call of the plugin is hung past its bound");
             }
@@ -362,22 +422,27 @@ public final class GatewayHost implements AutoCloseable {
     }
 
     /** The enabled connections that are not connected; empty means ready (what {@code /readyz} reports). */
+    @Override
     public List<ConnectionStatus> notReady() {
-        if (!started || connections == null) {
+        Running r = running;
+        if (!started || r == null) {
             return List.of();
         }
-        return connections.all().stream().filter(e -> connections.isEnabled(e.key())).map(e -> e.supervisor().status())
+        return r.connections().all().stream().filter(e -> r.connections().isEnabled(e.key())).map(e -> e.supervisor().status())
                 .filter(s -> s.state() != ConnectionState.CONNECTED).toList();
     }
 
     /** Every enabled connection is connected. */
+    @Override
     public boolean isReady() {
         return started && !closed && notReady().isEmpty();
     }
 
     /** The Prometheus text exposition of the host's metrics. */
+    @Override
     public String scrapeMetrics() {
-        return metrics == null ? "" : metrics.scrape();
+        Running r = running;
+        return r == null ? "" : r.metrics().scrape();
     }
 
     public GatehouseConfig config() {
@@ -386,13 +451,15 @@ public final class GatewayHost implements AutoCloseable {
 
     /** The admin API's bound port, if it is listening. */
     public Optional<Integer> adminPort() {
-        return admin == null ? Optional.empty() : Optional.of(admin.port());
+        Running r = running;
+        return r == null || r.admin() == null ? Optional.empty() : Optional.of(r.admin().port());
     }
 
     /** The connection supervisors, for embedding applications that observe them directly. */
     public Optional<Supervisor> supervisor(String workspace, String platform) {
-        return connections == null ? Optional.empty()
-                : connections.get(new ConnectionKey(workspace, platform)).map(ConnectionRegistry.Entry::supervisor);
+        Running r = running;
+        return r == null ? Optional.empty()
+                : r.connections().get(new ConnectionKey(workspace, platform)).map(ConnectionRegistry.Entry::supervisor);
     }
 
     private void requireStarted() {
@@ -404,72 +471,66 @@ public final class GatewayHost implements AutoCloseable {
     /** Closes every connection within the configured close timeout, then releases plugins and threads. */
     @Override
     public synchronized void close() {
-        if (!started || closed) {
+        Running r = running;
+        if (!started || closed || r == null) {
             closed = true;
             return;
         }
-        // A start that failed part-way leaves later parts unset: close what exists (the shutdown hook runs this too).
-        if (heartbeat != null) {
-            heartbeat.stop();
+        r.heartbeat().stop();
+        if (r.admin() != null) {
+            r.admin().close();
         }
-        if (admin != null) {
-            admin.close();
-        }
-        if (reloader != null) {
-            reloader.close();
-        }
-        if (configApplier != null) {
-            configApplier.close();
-        }
+        r.reloader().close();
+        r.configApplier().close();
         // Handlers of events already taken (and perhaps acknowledged) finish first, while their
         // connections can still carry replies; then those taken while the connections close.
         long drainBy = ticker.nanos() + EventDispatcher.DRAIN_BOUND.toNanos();
-        int unfinished = dispatcher == null ? 0 : dispatcher.drain(EventDispatcher.DRAIN_BOUND);
+        int unfinished = r.dispatcher().drain(EventDispatcher.DRAIN_BOUND);
         closed = true;
-        if (connections != null) {
-            try {
-                connections.stopAll("host shutting down").toCompletableFuture()
-                        .get(config.health().closeTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                log.warn("not every connection closed within {} s; exiting anyway", config.health().closeTimeout().toSeconds());
-            }
+        try {
+            r.connections().stopAll("host shutting down").toCompletableFuture()
+                    .get(config.health().closeTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("not every connection closed within {} s; exiting anyway", config.health().closeTimeout().toSeconds());
         }
-        if (dispatcher != null) {
-            dispatcher.close();
-            if (unfinished == 0) {
-                unfinished = dispatcher.drain(Duration.ofNanos(Math.max(0, drainBy - ticker.nanos())));
-            }
+        r.dispatcher().close();
+        if (unfinished == 0) {
+            unfinished = r.dispatcher().drain(Duration.ofNanos(Math.max(0, drainBy - ticker.nanos())));
         }
         if (unfinished > 0) {
             log.warn("{} event handler(s) still running {} s into shutdown; exiting without them", unfinished,
                     EventDispatcher.DRAIN_BOUND.toSeconds());
         }
-        if (router != null) {
-            router.close();
-        }
-        if (plugins != null) {
-            plugins.close();
-        }
-        for (ExecutorService pool : new ExecutorService[] {supervisorThread, supervision, blocking, outboundPool}) {
-            if (pool != null) {
-                pool.shutdownNow();
-            }
-        }
-        if (handlers != null) {
-            handlers.shutdown();
-        }
-        if (metrics != null) {
-            metrics.close();
-        }
+        r.router().close();
+        r.plugins().close();
+        r.supervisorThread().shutdownNow();
+        r.supervision().shutdownNow();
+        r.blocking().shutdownNow();
+        r.handlers().shutdown();
+        r.outboundPool().shutdownNow();
+        r.metrics().close();
         log.info("gatehouse host stopped");
     }
+
+    /** The parts of a started host (see {@link #running}). */
+    private record Running(ScheduledThreadPoolExecutor supervisorThread, ExecutorService supervision, ExecutorService blocking,
+            ExecutorService handlers, ExecutorService outboundPool, Scheduler scheduler, HostMetrics metrics,
+            EventDispatcher dispatcher, OutboundRouter router, PluginRuntime plugins, ConnectionRegistry connections,
+            PluginReloader reloader, ConfigApplier configApplier, HeartbeatWriter heartbeat, AdminServer admin) {
+
+        Running withAdmin(AdminServer a) {
+            return new Running(supervisorThread, supervision, blocking, handlers, outboundPool, scheduler, metrics, dispatcher,
+                    router, plugins, connections, reloader, configApplier, heartbeat, a);
+        }
+    }
+
 
     /** Forwards supervisor events to the host's parts and to the embedding application's listeners. */
     private final class FanOut implements SupervisorListener {
         @Override
         public void onTransition(ConnectionKey key, long epoch, ConnectionState from, ConnectionState to, String cause) {
             if (to == ConnectionState.CONNECTED) {
-                router.flush(key);
+                p().router().flush(key);
             }
             listeners.forEach(l -> l.onTransition(key, epoch, from, to, cause));
             if (to == ConnectionState.CONNECTED && connectedOnce.add(key) && previousRunLastAlive.isPresent()) {

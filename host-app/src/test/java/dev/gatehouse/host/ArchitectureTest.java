@@ -1,10 +1,14 @@
 package dev.gatehouse.host;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import dev.gatehouse.host.exit.SystemProcessExit;
 import org.junit.jupiter.api.Test;
 
@@ -39,5 +43,24 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("..host.supervisor..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.pf4j..", "..host.plugins..", "..host.connections..")
                 .check(host);
+    }
+
+    /** One slice per package, the root package ({@code GatewayHost}) included. */
+    private static final SliceAssignment PACKAGES = new SliceAssignment() {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass c) {
+            return c.getPackageName().startsWith("dev.gatehouse.host") ? SliceIdentifier.of(c.getPackageName())
+                    : SliceIdentifier.ignore();
+        }
+
+        @Override
+        public String getDescription() {
+            return "the host's packages";
+        }
+    };
+
+    @Test
+    void theHostsPackagesHaveNoCycles() {
+        slices().assignedFrom(PACKAGES).should().beFreeOfCycles().check(host);
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.host.config.ConfigLoader;
 import dev.gatehouse.host.config.GatehouseConfig;
+import dev.gatehouse.host.outbound.Outbound;
 import dev.gatehouse.host.plugins.PluginStatus;
 import dev.gatehouse.host.status.ConnectionState;
 import dev.gatehouse.host.status.ConnectionStatus;

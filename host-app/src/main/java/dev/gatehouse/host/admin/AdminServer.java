@@ -2,7 +2,6 @@ package dev.gatehouse.host.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gatehouse.host.GatewayHost;
 import dev.gatehouse.host.exec.DaemonThreads;
 import dev.gatehouse.host.reload.ReloadResult;
 import dev.gatehouse.host.status.ConnectionStatus;
@@ -44,17 +43,17 @@ public final class AdminServer implements AutoCloseable {
     private static final Pattern CONNECTION = Pattern.compile("/connections/([^/]+)/([^/]+)/(reconnect|enable|disable)");
     private static final Pattern PLUGIN = Pattern.compile("/plugins/([^/]+)/reload");
 
-    private final GatewayHost host;
+    private final HostControl host;
     private final AccessRules access;
     private final ThreadPoolExecutor probes = pool("gatehouse-admin-probe", 32);
     private final ThreadPoolExecutor commands = pool("gatehouse-admin-command", 16);
     private final HttpFront front;
 
-    public AdminServer(GatewayHost host, String bindHost, int port, Optional<String> token) throws IOException {
+    public AdminServer(HostControl host, String bindHost, int port, Optional<String> token) throws IOException {
         this(host, bindHost, port, token, HttpFront.Limits.DEFAULTS);
     }
 
-    AdminServer(GatewayHost host, String bindHost, int port, Optional<String> token, HttpFront.Limits limits) throws IOException {
+    AdminServer(HostControl host, String bindHost, int port, Optional<String> token, HttpFront.Limits limits) throws IOException {
         this.host = host;
         this.access = new AccessRules(bindHost, token);
         try {

@@ -2,7 +2,7 @@ package dev.gatehouse.host.demo;
 
 import dev.gatehouse.api.MessageEvent;
 import dev.gatehouse.host.GatewayHost;
-import dev.gatehouse.host.Outbound;
+import dev.gatehouse.host.outbound.Outbound;
 import dev.gatehouse.host.config.ConfigLoader;
 import dev.gatehouse.host.config.GatehouseConfig;
 import dev.gatehouse.host.exec.DaemonThreads;

@@ -1,7 +1,6 @@
 package dev.gatehouse.host.events;
 
 import dev.gatehouse.api.InboundEvent;
-import dev.gatehouse.host.InboundHandler;
 import dev.gatehouse.host.exec.SerialLanes;
 import dev.gatehouse.host.logging.LogContext;
 import dev.gatehouse.host.time.Ticker;

@@ -1,7 +1,6 @@
 package dev.gatehouse.host.outbound;
 
 import dev.gatehouse.api.GatewayConnection;
-import dev.gatehouse.host.Outbound;
 import dev.gatehouse.host.exec.SerialLanes;
 import dev.gatehouse.host.plugins.PluginRuntime;
 import dev.gatehouse.host.supervisor.ConnectionKey;

@@ -210,13 +210,8 @@ public final class Supervisor {
     }
 
     private ReconnectResult manualRefusal() {
-        if (state == STOPPED || gaveUp) {
-            return ReconnectResult.NOT_RUNNING;
-        }
-        if (state == CONNECTING || state == RECONNECTING) {
-            return ReconnectResult.ALREADY_IN_PROGRESS;
-        }
-        return null;
+        return state == STOPPED || gaveUp ? ReconnectResult.NOT_RUNNING
+                : state == CONNECTING || state == RECONNECTING ? ReconnectResult.ALREADY_IN_PROGRESS : null;
     }
 
     boolean isCurrent(HealthHandle h) {

@@ -45,7 +45,7 @@ class AdminProcessTest {
                 assertThat(m.find()).isTrue();
                 int port = Integer.parseInt(m.group(1));
                 String self = "Host: 127.0.0.1:" + port;
-                LoopbackServer.Conn acme = server.await("acme", 1);
+                LoopbackServer.Conn acme = server.await("acme", 1, Duration.ofSeconds(60));
 
                 Reply fromPage = exchange(port, request("POST", "/connections/acme/loopback/disable", self,
                         "Origin: https://evil.example", "Content-Length: 0"));

@@ -68,7 +68,7 @@ class LivenessProcessTest {
                               probeUrl: http://127.0.0.1:%d/probe
                         """.formatted(server.port(), probe.getAddress().getPort()), env)) {
             int port = host.adminPort();
-            server.await("acme", 1);
+            server.await("acme", 1, Duration.ofSeconds(60));
             HttpClient http = HttpClient.newHttpClient();
             await("beta backing off").atMost(Duration.ofSeconds(60))
                     .until(() -> get(http, port, "/status").body().contains("BACKING_OFF"));

@@ -69,11 +69,11 @@ class ProcessExitTest {
         try (LoopbackServer server = new LoopbackServer()) {
             Process p = launch("admin:\n  enabled: false\nworkspaces:\n  acme:\n    loopback:\n      port: " + server.port() + "\n");
             try {
-                LoopbackServer.Conn c = server.await("acme", 1);
+                LoopbackServer.Conn c = server.await("acme", 1, Duration.ofSeconds(60));
                 p.destroy(); // SIGTERM
                 assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 assertThat(p.exitValue()).as(Files.readString(dir.resolve("out.log"))).isEqualTo(ExitCodes.OK);
-                await().atMost(Duration.ofSeconds(5)).until(() -> c.closed);
+                await().atMost(Duration.ofSeconds(15)).until(() -> c.closed);
                 assertThat(Files.readString(dir.resolve("out.log"))).contains("gatehouse host stopped");
             } finally {
                 p.destroyForcibly();

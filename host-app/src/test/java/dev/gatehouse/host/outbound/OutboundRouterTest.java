@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.api.GatewayConnection;
-import dev.gatehouse.host.Outbound;
+import dev.gatehouse.host.outbound.Outbound;
 import dev.gatehouse.host.exec.DaemonThreads;
 import dev.gatehouse.host.supervisor.ConnectionKey;
 import dev.gatehouse.host.testing.FakeTime;

@@ -119,7 +119,7 @@ class PluginReloadTest {
                 Thread.sleep(full.length > 40_000 ? 5 : 60);
             }
         }
-        await().atMost(Duration.ofSeconds(15)).until(() -> "1.2.0".equals(plugin().version()) && host.isReady());
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> "1.2.0".equals(plugin().version()) && host.isReady());
         assertThat(host.status().plugins()).noneMatch(p -> p.problem() != null && p.problem().contains("readable"));
         assertThat(host.scrapeMetrics()).doesNotContain("result=\"rejected\"");
     }
@@ -137,20 +137,20 @@ class PluginReloadTest {
     @Test
     void aDowngradeIsRefusedUnlessForced() throws Exception {
         drop(version("0.9.0", Map.of()), "old.jar");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(incoming.resolve("rejected/old.jar"))
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> Files.exists(incoming.resolve("rejected/old.jar"))
                 && plugin().problem() != null);
         assertThat(plugin().version()).isEqualTo("1.0.0");
         assertThat(acme().epoch()).isEqualTo(1);
         assertThat(plugin().problem()).contains("downgrade from 1.0.0 to 0.9.0 refused");
 
         drop(version("0.9.0", Map.of()), "old.force.jar");
-        await().atMost(Duration.ofSeconds(15)).until(() -> "0.9.0".equals(plugin().version()) && host.isReady());
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> "0.9.0".equals(plugin().version()) && host.isReady());
     }
 
     @Test
     void theSameVersionAgainIsADuplicateNotASwap() throws Exception {
         drop(PluginJars.testPlugin(), "again.jar");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(incoming.resolve("again.jar"))
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> !Files.exists(incoming.resolve("again.jar"))
                 && plugin().problem() != null);
         assertThat(acme().epoch()).isEqualTo(1);
         assertThat(plugin().problem()).contains("version 1.0.0 is already running");
@@ -163,7 +163,7 @@ class PluginReloadTest {
         assertThat(r.outcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(r.reason()).contains("did not start").contains("refuses to start");
         assertThat(r.toVersion()).isEqualTo("1.0.0");
-        await().atMost(Duration.ofSeconds(10)).until(() -> host.isReady());
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> host.isReady());
         assertThat(plugin().version()).isEqualTo("1.0.0");
         assertThat(server.maxLive("acme")).isEqualTo(1);
     }
@@ -178,7 +178,7 @@ class PluginReloadTest {
         assertThat(r.outcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(r.reason()).contains("did not connect");
         // The restored version's first attempt may have been refused too: open timeout 2 s + backoff up to 10 s.
-        await().atMost(Duration.ofSeconds(30)).until(() -> host.isReady());
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> host.isReady());
         assertThat(plugin().version()).isEqualTo("1.0.0");
         assertThat(Files.exists(plugins.resolve("loopback-gateway-1.0.0.jar"))).isTrue();
     }
@@ -195,7 +195,7 @@ class PluginReloadTest {
         assertThat(took).as("bounded by closeTimeout, not the 60 s hang").isLessThan(15_000);
         assertThat(acme().heartbeatWithheldBecause()).as("reported to the watchdog").contains("hung");
         assertThat(server.live("acme")).as("never a second socket while the old close hangs").isLessThanOrEqualTo(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> plugin().leakSuspected());
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> plugin().leakSuspected());
         assertThat(host.scrapeMetrics()).contains("gatehouse_restart_recommended 1.0");
     }
 

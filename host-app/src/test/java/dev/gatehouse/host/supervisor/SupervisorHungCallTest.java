@@ -41,6 +41,15 @@ class SupervisorHungCallTest {
         assertThat(transport.maxLive()).as("live connections at once").isLessThanOrEqualTo(1);
     }
 
+    /**
+     * The signal is handled in the supervisor's mailbox, which the blocking thread may still be draining
+     * (direct mailbox executor): wait for it before moving fake time on.
+     */
+    private void disconnect() {
+        transport.current().health.markDisconnected("half-open");
+        await().atMost(Duration.ofSeconds(5)).until(() -> sup.status().state() == ConnectionState.DISCONNECTED);
+    }
+
     private void startConnected() {
         sup.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> sup.status().state() == ConnectionState.CONNECTED);
@@ -50,7 +59,7 @@ class SupervisorHungCallTest {
     void aHungCloseIsAFailedAttemptWithholdsTheHeartbeatAndNeverOpensASecondConnection() {
         startConnected();
         transport.hangClose = true;
-        transport.current().health.markDisconnected("half-open");
+        disconnect();
         time.advance(Duration.ofSeconds(240));
         assertThat(sup.status().state()).isEqualTo(ConnectionState.RECONNECTING);
         time.advance(Duration.ofSeconds(30));
@@ -69,7 +78,7 @@ class SupervisorHungCallTest {
     void aHungOpenIsAFailedAttemptAndItsLateConnectionIsClosed() {
         startConnected();
         transport.mode = OpenMode.HANG;
-        transport.current().health.markDisconnected("half-open");
+        disconnect();
         time.advance(Duration.ofSeconds(240));
         await().atMost(Duration.ofSeconds(5)).until(() -> transport.opens() == 2);
         time.advance(Duration.ofSeconds(30));

@@ -186,10 +186,17 @@ public final class LoopbackServer implements AutoCloseable {
         }
     }
 
-    /** Waits for the newest connection of a workspace with at least the given epoch. */
+    /** Waits for the newest connection of a workspace with at least the given epoch (host in this JVM). */
     public Conn await(String workspace, long minEpoch) {
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> latest(workspace) != null
-                && latest(workspace).epoch >= minEpoch);
+        return await(workspace, minEpoch, Duration.ofSeconds(10));
+    }
+
+    /**
+     * As {@link #await(String, long)} with a bound of the caller's: a host in a child JVM first starts the
+     * JVM, logging and PF4J, which on a loaded 2-core machine takes far longer than a connect.
+     */
+    public Conn await(String workspace, long minEpoch, Duration bound) {
+        Awaitility.await().atMost(bound).until(() -> latest(workspace) != null && latest(workspace).epoch >= minEpoch);
         return latest(workspace);
     }
 

@@ -11,7 +11,7 @@ import dev.gatehouse.api.InboundEvent;
 import dev.gatehouse.api.MessageDeletedEvent;
 import dev.gatehouse.api.MessageEvent;
 import dev.gatehouse.api.ReactionAddedEvent;
-import dev.gatehouse.host.Outbound;
+import dev.gatehouse.host.outbound.Outbound;
 import dev.gatehouse.sim.slack.AckRecord;
 import dev.gatehouse.sim.slack.ApiCall;
 import dev.gatehouse.sim.slack.Delivery;

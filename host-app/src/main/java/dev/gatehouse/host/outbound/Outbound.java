@@ -1,4 +1,4 @@
-package dev.gatehouse.host;
+package dev.gatehouse.host.outbound;
 
 import java.util.Objects;
 

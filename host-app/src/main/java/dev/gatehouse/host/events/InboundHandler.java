@@ -1,4 +1,4 @@
-package dev.gatehouse.host;
+package dev.gatehouse.host.events;
 
 import dev.gatehouse.api.InboundEvent;
 
