@@ -71,6 +71,11 @@ public final class PluginRuntime implements AutoCloseable, GatewayBindings {
         this.manager = new GatehousePluginManager(dir, apiVersion, scopes::get, startBound, stopBound);
     }
 
+    /** The plugin API version this host implements (what a jar's {@code Plugin-Requires} is checked against). */
+    public String apiVersion() {
+        return apiVersion;
+    }
+
     /** Loads every {@code *.jar} directly in the plugins folder; returns the status of each. */
     public List<PluginStatus> loadAll() {
         lifecycle.lock();

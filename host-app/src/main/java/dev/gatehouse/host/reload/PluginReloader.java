@@ -199,7 +199,7 @@ public final class PluginReloader implements AutoCloseable {
         if (!runtime.requiresSatisfied(jar)) {
             jars.quarantine(candidate);
             return ReloadResult.rejected(jar.id(), jar.version(), "requires host API '" + jar.requires()
-                    + "' but this host implements " + dev.gatehouse.host.Version.API, waits.since(t0));
+                    + "' but this host implements " + runtime.apiVersion(), waits.since(t0));
         }
         Optional<PluginJar> current = runtime.loadedJar(jar.id());
         if (current.isEmpty()) {

@@ -97,7 +97,7 @@ class WatchdogScriptTest {
 
     @Test
     void aDryRunAndAFailingRestartHaveTheirOwnCodes() throws Exception {
-        heartbeat(Instant.now().minusSeconds(400));
+        heartbeat(Instant.now().minusSeconds(1000)); // stale for -s 300 and for the script's default (900)
         assertThat(run(up(), "-n")).isEqualTo(5);
         assertThat(marker).doesNotExist();
         List<String> cmd = List.of("bash", SCRIPT.toString(), "-f", file.toString(), "-u", up(), "-r", "false");
