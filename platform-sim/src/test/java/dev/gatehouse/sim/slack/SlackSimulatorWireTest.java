@@ -144,7 +144,9 @@ class SlackSimulatorWireTest {
         WsProbe first = connect(app);
         WsProbe second = connect(app);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> second.ofType("hello").size() == 1);
+        // Each hello travels on its own socket: both must have arrived before their counts are compared.
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> first.ofType("hello").size() == 1 && second.ofType("hello").size() == 1);
         assertThat(first.ofType("hello").get(0).path("num_connections").asInt()).isEqualTo(1);
         assertThat(second.ofType("hello").get(0).path("num_connections").asInt()).isEqualTo(2);
         assertThat(second.ofType("hello").get(0).path("connection_info").path("app_id").asText())
@@ -165,6 +167,24 @@ class SlackSimulatorWireTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> first.pongs.contains("answered again"));
         assertThat(sim.stats(app).pings()).isEqualTo(4);
         assertThat(sim.stats(app).hellosSent()).isEqualTo(2);
+    }
+
+    @Test
+    void aClientIsCountedAsSoonAsItsConnectReturnsAndGetsItsHelloBeforeAnyEnvelope() throws Exception {
+        SimSlackApp app = sim.registerApp();
+
+        for (int n = 1; n <= 50; n++) {
+            WsProbe probe = connect(app);
+            // No await: the 101 the client waited for is written after the simulator registered the socket.
+            assertThat(sim.stats(app).socketsOpened()).as("sockets opened after connect %d", n).isEqualTo(n);
+            assertThat(sim.openConnections(app)).as("open after connect %d", n).hasSize(n);
+            Delivery pushed = sim.pushMessage(sim.newestConnection(app), "C1", "U1", "right away " + n);
+            await().atMost(Duration.ofSeconds(5)).until(() -> probe.messages.size() == 2);
+            assertThat(probe.messages.get(0).path("type").asText()).isEqualTo("hello");
+            assertThat(probe.messages.get(0).path("num_connections").asInt()).isEqualTo(n);
+            assertThat(probe.messages.get(1).path("envelope_id").asText()).isEqualTo(pushed.envelopeId());
+            probe.ack(pushed.envelopeId());
+        }
     }
 
     @Test
