@@ -143,9 +143,12 @@ final class DiscordHost implements AutoCloseable {
     /** Waits until the connection is CONNECTED on at least {@code epoch}; returns the time it took. */
     Duration awaitConnected(long epoch, Duration atMost) {
         long start = System.nanoTime();
+        // The status snapshot is published before listeners run: wait for the recorded transition too, so
+        // that callers may read {@link #events} right after.
         await().atMost(atMost).pollInterval(Duration.ofMillis(20)).until(() -> {
             ConnectionStatus s = status();
-            return s.state() == ConnectionState.CONNECTED && s.epoch() >= epoch;
+            return s.state() == ConnectionState.CONNECTED && s.epoch() >= epoch && events.transitions.stream()
+                    .anyMatch(t -> t.to() == ConnectionState.CONNECTED && t.epoch() >= epoch);
         });
         return Duration.ofNanos(System.nanoTime() - start);
     }
