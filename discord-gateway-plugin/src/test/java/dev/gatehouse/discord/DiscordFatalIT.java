@@ -22,7 +22,7 @@ class DiscordFatalIT extends SimulatorIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> h.state() == ConnectionState.FAILED);
         long failedMillis = h.events.millisUntil(ConnectionState.FAILED, t0);
         long accepts = sim.stats().tcpAccepts();
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(3 + 5))
                 .until(() -> h.state() == ConnectionState.FAILED && sim.stats().tcpAccepts() == accepts);
         assertThat(h.status().forcedReconnects()).isZero();
         assertThat(h.status().consecutiveFailures()).isZero();

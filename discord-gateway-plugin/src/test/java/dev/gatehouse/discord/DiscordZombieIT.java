@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -27,19 +29,31 @@ import org.junit.jupiter.api.Test;
 class DiscordZombieIT extends SimulatorIT {
 
     private static final Duration INTERVAL = HEARTBEAT;
-    /** Detection is due 2 intervals after the last ACK, which came at most 1 interval before the fault. */
-    private static final long DETECTION_BOUND_MILLIS = 2 * INTERVAL.toMillis() + 600;
-
+    private static final Pattern ZOMBIE_CAUSE = Pattern.compile("zombie gateway socket: no heartbeat ACK for (\\d+) ms"
+            + " \\(2\\.0 x the observed heartbeat interval of (\\d+) ms\\); dropping it so JDA resumes");
+    /**
+     * Room on top of the figures for a loaded 2-core machine: the monitor checks a few times a second, and
+     * JDA's threads may run late. The exact arithmetic is TransportMonitorTest's, on fake time.
+     */
+    private static final long LOAD_SLACK_MILLIS = 1000;
 
     private void assertDetectedEarlyAndResumed(String fault, long t0, LogCapture logs) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> h.events.count(CONNECTED, t0) == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> h.events.count(CONNECTED, t0) == 1);
         long detected = h.events.millisUntil(DISCONNECTED, t0);
         long connected = h.events.millisUntil(CONNECTED, t0);
         String cause = h.events.first(DISCONNECTED, t0).orElseThrow().cause();
-        assertThat(cause).matches("zombie gateway socket: no heartbeat ACK for \\d+ ms \\(2\\.0 x the observed heartbeat"
-                + " interval of (99\\d|100\\d) ms\\); dropping it so JDA resumes");
-        assertThat(detected).as("detection after the fault").isBetween(INTERVAL.toMillis(), DETECTION_BOUND_MILLIS);
-        assertThat(connected - detected).as("resume after the plugin dropped the socket").isLessThan(1000);
+        Matcher verdict = ZOMBIE_CAUSE.matcher(cause);
+        assertThat(verdict.matches()).as("zombie verdict, not: %s", cause).isTrue();
+        long silentMillis = Long.parseLong(verdict.group(1));
+        long observedInterval = Long.parseLong(verdict.group(2));
+        assertThat(observedInterval).as("observed interval (server: %s)", INTERVAL).isBetween(900L, 1300L);
+        // Detected once 2 observed intervals passed without an ACK, counted from the last ACK.
+        assertThat(silentMillis).as("no ACK for, at detection")
+                .isBetween(2 * observedInterval, 2 * observedInterval + LOAD_SLACK_MILLIS);
+        assertThat(detected).as("detection after the fault").isPositive()
+                .isLessThanOrEqualTo(silentMillis + LOAD_SLACK_MILLIS);
+        // JDA itself would wait a third interval, and another 10-20 s on a black hole.
+        assertThat(connected - detected).as("resume after the plugin dropped the socket").isLessThan(5000);
         assertThat(h.events.first(CONNECTED, t0).orElseThrow().cause()).isEqualTo("library reconnected (resumed)");
         assertThat(logs.text()).as("JDA's own zombie check never fired").doesNotContain("Missed 2 heartbeats");
         assertThat(h.status().forcedReconnects()).isZero();
@@ -115,7 +129,9 @@ class DiscordZombieIT extends SimulatorIT {
             long tookMillis = (System.nanoTime() - t0) / 1_000_000;
             assertThat(tookMillis).as("the slow handler held its channel").isGreaterThan(3 * INTERVAL.toMillis() - 200);
             assertThat(h.events.count(DISCONNECTED, t0)).isZero();
-            assertThat(h.bot.stats().acks()).as("ACKs read throughout").isGreaterThan(acksBefore + 2);
+            // The property is that no zombie verdict came while the handler was stuck (above); at least one
+            // ACK in those 3 s shows heartbeats went on, without counting on the exact number.
+            assertThat(h.bot.stats().acks()).as("ACKs read throughout").isGreaterThan(acksBefore);
             assertThat(h.bot.stats().resumes()).isZero();
             assertThat(h.bot.stats().maxOpenAtOnce()).isEqualTo(1);
             assertThat(logs.text()).doesNotContain("Missed 2 heartbeats").doesNotContain("zombie");

@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * still works on it — so a slow bot handler never causes a redelivery — and never when the host
  * refused the event, so Slack redelivers it to a connection the host does take events from.
  *
+ * <p>The deadline counts from when the envelope arrived on the socket, not from when the message
+ * processor got to it: on a busy machine frames wait in the inbound queue, and that wait is part of
+ * Slack's 3 s.
+ *
  * <p>Acks are sent from one host thread, never from Bolt's, the SDK's or the host's handler threads.
  * Each envelope is acknowledged at most once.
  */
@@ -25,10 +30,14 @@ final class Acknowledger {
 
     private static final Logger log = LoggerFactory.getLogger(Acknowledger.class);
 
-    /** Slack's deadline is 3 s from sending; this leaves room for queueing before and the wire after. */
-    static final Duration DEADLINE = Duration.ofSeconds(2);
+    /**
+     * Slack's deadline is 3 s from sending; counted from receipt, this leaves half of it for the wire
+     * both ways and a late ack thread.
+     */
+    static final Duration DEADLINE = Duration.ofMillis(1500);
 
     private final ScheduledExecutorService thread;
+    private final LongSupplier nanoTime;
     private final Executor safeThread;
     private final Duration deadline;
     private final Consumer<String> send;
@@ -36,10 +45,13 @@ final class Acknowledger {
 
     /**
      * @param thread the one thread acks are sent from (and deadlines run on)
+     * @param nanoTime the monotonic ticker receipt times were taken with
      * @param send writes {@code {"envelope_id": …}} to the current socket; must not block
      */
-    Acknowledger(ScheduledExecutorService thread, Duration deadline, Consumer<String> send, String subject) {
+    Acknowledger(ScheduledExecutorService thread, LongSupplier nanoTime, Duration deadline, Consumer<String> send,
+                 String subject) {
         this.thread = thread;
+        this.nanoTime = nanoTime;
         this.deadline = deadline;
         this.send = send;
         this.subject = subject;
@@ -57,9 +69,13 @@ final class Acknowledger {
         safeThread.execute(() -> send.accept(envelopeId));
     }
 
-    /** Acknowledges when {@code taken} completes normally or the deadline passes first; never if it failed. */
-    void ackWhenTaken(String envelopeId, CompletionStage<?> taken) {
+    /**
+     * Acknowledges when {@code taken} completes normally or the deadline after {@code receivedNanos}
+     * passes first; never if it failed.
+     */
+    void ackWhenTaken(String envelopeId, CompletionStage<?> taken, long receivedNanos) {
         AtomicBoolean settled = new AtomicBoolean();
+        long untilDeadline = Math.max(0, receivedNanos + deadline.toNanos() - nanoTime.getAsLong());
         ScheduledFuture<?> timer;
         try {
             timer = thread.schedule(() -> {
@@ -68,7 +84,7 @@ final class Acknowledger {
                             subject, envelopeId, deadline.toMillis());
                     send.accept(envelopeId);
                 }
-            }, deadline.toMillis(), TimeUnit.MILLISECONDS);
+            }, untilDeadline, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             return;
         }

@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.slack.api.socket_mode.listener.WebSocketMessageListener;
 import dev.gatehouse.api.GatewayHealth;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +22,16 @@ final class Frames implements WebSocketMessageListener {
     private final LinkWatch link;
     private final InboundEnvelopes envelopes;
     private final GatewayHealth health;
+    /** When the frame being handled arrived on the socket ({@link ObservedQueue#lastPollReceivedNanos}). */
+    private final LongSupplier receivedNanos;
     private final String subject;
 
-    Frames(LinkWatch link, InboundEnvelopes envelopes, GatewayHealth health, String subject) {
+    Frames(LinkWatch link, InboundEnvelopes envelopes, GatewayHealth health, LongSupplier receivedNanos,
+           String subject) {
         this.link = link;
         this.envelopes = envelopes;
         this.health = health;
+        this.receivedNanos = receivedNanos;
         this.subject = subject;
     }
 
@@ -46,7 +51,7 @@ final class Frames implements WebSocketMessageListener {
         String type = String.valueOf(Json.text(frame, "type"));
         switch (type) {
             case "hello" -> link.onHello(Json.integer(frame, "num_connections", -1));
-            case "events_api", "interactive" -> envelopes.onEnvelope(type, frame);
+            case "events_api", "interactive" -> envelopes.onEnvelope(type, frame, receivedNanos.getAsLong());
             default -> health.markAlive(); // slash commands and future types: Bolt acknowledges them
         }
     }

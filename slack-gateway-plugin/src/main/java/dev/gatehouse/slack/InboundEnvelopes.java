@@ -34,7 +34,8 @@ final class InboundEnvelopes {
         this.subject = subject;
     }
 
-    void onEnvelope(String type, JsonObject frame) {
+    /** Handles one envelope, received on the socket at {@code receivedNanos} (the connection's ticker). */
+    void onEnvelope(String type, JsonObject frame, long receivedNanos) {
         String envelopeId = Json.text(frame, "envelope_id");
         if (envelopeId == null) {
             return;
@@ -55,6 +56,6 @@ final class InboundEnvelopes {
             acks.ackNow(envelopeId);
             return;
         }
-        acks.ackWhenTaken(envelopeId, sink.deliver(mapped.event()));
+        acks.ackWhenTaken(envelopeId, sink.deliver(mapped.event()), receivedNanos);
     }
 }

@@ -51,7 +51,8 @@ final class SdkExecutors implements ExecutorServiceProvider {
     @Override
     public ScheduledExecutorService createThreadScheduledExecutor(String threadGroupName) {
         if (threadGroupName.endsWith(PROCESSOR)) {
-            WakeableProcessor p = new WakeableProcessor(gated(host.threadFactory(purpose(threadGroupName))));
+            WakeableProcessor p = new WakeableProcessor(gated(host.threadFactory(purpose(threadGroupName))),
+                    WakeableProcessor.SAFETY_PERIOD);
             processor = p;
             return track(threadGroupName, p);
         }

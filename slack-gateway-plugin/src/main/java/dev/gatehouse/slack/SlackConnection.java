@@ -73,7 +73,7 @@ final class SlackConnection implements GatewayConnection {
         BotIdentity me = sdk.identify();
         SocketCensus census = new SocketCensus(System::nanoTime);
         link = new LinkWatch(context.health(), subject, watchThread, census);
-        Acknowledger acks = new Acknowledger(ackThread, Acknowledger.DEADLINE, bolt::ack, subject);
+        Acknowledger acks = new Acknowledger(ackThread, System::nanoTime, Acknowledger.DEADLINE, bolt::ack, subject);
         envelopes = new InboundEnvelopes(new EventMapper(me), context.inbound(), acks, context.health(), subject);
         SocketModeClient client = bolt.start(settings.appToken(), settings.botToken());
         if (client == null) {
@@ -83,10 +83,12 @@ final class SlackConnection implements GatewayConnection {
         if (!settings.transportHooks()) {
             context.health().markTransportNotHookable("transportHooks: false in the configuration");
         }
-        ObservedQueue queue = new ObservedQueue(client.getMessageQueue(), this::admitDisconnect, executors::wakeProcessor);
+        ObservedQueue queue = new ObservedQueue(client.getMessageQueue(), this::admitDisconnect,
+                executors::wakeProcessor, System::nanoTime);
         executors.processFrom(queue);
         client.setMessageQueue(queue);
-        client.addWebSocketMessageListener(new Frames(link, envelopes, context.health(), subject));
+        client.addWebSocketMessageListener(new Frames(link, envelopes, context.health(), queue::lastPollReceivedNanos,
+                subject));
         client.addWebSocketCloseListener(link::onClose);
         client.addWebSocketErrorListener(e -> log.debug("{}: WebSocket error: {}", subject, e.toString()));
         bolt.release();

@@ -20,8 +20,8 @@ import java.util.function.BooleanSupplier;
  * plugin's largest cost: about 0.35 % of a core per idle workspace, a third of a core per hundred, plus
  * up to 10 ms on every event's way to the bot. This executor keeps one copy of the SDK's task and runs
  * it until the queue is empty whenever {@link #wake()} says a frame was stored ({@link ObservedQueue}
- * calls it for every frame), and once per {@link #SAFETY_PERIOD} besides, so that a frame stored
- * without a wake-up (none is known) could not wait longer than that.
+ * calls it for every frame), and once per safety period ({@link #SAFETY_PERIOD} in production) besides,
+ * so that a frame stored without a wake-up (none is known) could not wait longer than that.
  *
  * <p>One thread: the task never runs twice at once and frames keep their order.
  */
@@ -29,6 +29,8 @@ final class WakeableProcessor extends ScheduledThreadPoolExecutor {
 
     /** The longest a frame could wait if its wake-up were lost. */
     static final Duration SAFETY_PERIOD = Duration.ofSeconds(1);
+
+    private final Duration safetyPeriod;
 
     /** The SDK's poll-one-frame task, set once when the client schedules it. Guarded by this for writes. */
     private volatile Runnable pollOne;
@@ -39,8 +41,10 @@ final class WakeableProcessor extends ScheduledThreadPoolExecutor {
     /** A drain is queued and has not started yet: further wake-ups until it starts are redundant. */
     private final AtomicBoolean drainQueued = new AtomicBoolean();
 
-    WakeableProcessor(ThreadFactory threads) {
+    /** @param safetyPeriod how often the queue is drained without a wake-up */
+    WakeableProcessor(ThreadFactory threads, Duration safetyPeriod) {
         super(1, threads);
+        this.safetyPeriod = safetyPeriod;
         setRemoveOnCancelPolicy(true);
     }
 
@@ -53,7 +57,8 @@ final class WakeableProcessor extends ScheduledThreadPoolExecutor {
             TimeUnit unit) {
         if (safetyRun == null) {
             pollOne = command;
-            safetyRun = super.scheduleAtFixedRate(this::drain, initialDelay, SAFETY_PERIOD.toNanos(), TimeUnit.NANOSECONDS);
+            safetyRun = super.scheduleAtFixedRate(this::drain, unit.toNanos(initialDelay), safetyPeriod.toNanos(),
+                    TimeUnit.NANOSECONDS);
         }
         return safetyRun;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.slack.api.socket_mode.queue.impl.ConcurrentLinkedMessageQueue;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class ObservedQueueTest {
@@ -60,5 +61,41 @@ class ObservedQueueTest {
         assertThat(DisconnectPolicy.forReason("something_new")).isEqualTo(DisconnectPolicy.FOLLOW);
         assertThat(DisconnectPolicy.forReason(null)).isEqualTo(DisconnectPolicy.FOLLOW);
         assertThat(DisconnectPolicy.cause("too_many_websockets")).contains("too_many_websockets").contains("host's policy");
+    }
+
+    @Test
+    void eachPolledFrameCarriesTheTimeItArrivedNotTheTimeItWasPolled() {
+        AtomicLong now = new AtomicLong(100);
+        original.add("{\"type\":\"hello\"}"); // queued before the wrapper: its arrival was not seen
+        ObservedQueue stamped = new ObservedQueue(original, reason -> false, () -> { }, now::get);
+        stamped.add("{\"envelope_id\":\"a\"}");
+        now.set(200);
+        stamped.add(disconnect("too_many_websockets")); // kept from the SDK: never polled, never stamped
+        stamped.add("{\"envelope_id\":\"b\"}");
+        now.set(5_000);
+
+        assertThat(stamped.poll()).contains("hello");
+        assertThat(stamped.lastPollReceivedNanos()).isEqualTo(5_000);
+        assertThat(stamped.poll()).contains("\"a\"");
+        assertThat(stamped.lastPollReceivedNanos()).isEqualTo(100);
+        assertThat(stamped.poll()).contains("\"b\"");
+        assertThat(stamped.lastPollReceivedNanos()).isEqualTo(200);
+        assertThat(stamped.poll()).isNull();
+        assertThat(stamped.lastPollReceivedNanos()).isEqualTo(200);
+    }
+
+    @Test
+    void equalFramesAreStampedSeparately() {
+        AtomicLong now = new AtomicLong(1);
+        ObservedQueue stamped = new ObservedQueue(original, reason -> true, () -> { }, now::get);
+        String frame = "{\"envelope_id\":\"same text\"}";
+        stamped.add(frame);
+        now.set(2);
+        stamped.add(new String(frame));
+
+        stamped.poll();
+        assertThat(stamped.lastPollReceivedNanos()).isEqualTo(1);
+        stamped.poll();
+        assertThat(stamped.lastPollReceivedNanos()).isEqualTo(2);
     }
 }

@@ -145,7 +145,7 @@ final class Dispatcher {
             InFlight flight = new InFlight(delivery, app, System.nanoTime(), event);
             inFlight.put(envelopeId, flight);
             try {
-                connection.socket().send(text);
+                connection.socketAfterHello().send(text);
             } catch (WebsocketNotConnectedException e) {
                 inFlight.remove(envelopeId);
                 continue;

@@ -1,7 +1,10 @@
 package dev.gatehouse.sim.slack;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.java_websocket.WebSocket;
 
 /**
@@ -23,6 +26,12 @@ public final class SimConnection implements Recipient {
     public record CloseInfo(Instant at, int code, String reason, boolean byClient) {
     }
 
+    /**
+     * How long a write waits for the {@code hello} of a connection still opening. The hello is written on the
+     * same library thread right after the 101, so this bounds only a connection that never opens.
+     */
+    private static final Duration HELLO_WAIT = Duration.ofSeconds(5);
+
     private final long id;
     private final SimSlackApp app;
     private final String ticket;
@@ -35,6 +44,8 @@ public final class SimConnection implements Recipient {
     private volatile CloseInfo closeInfo;
     /** Written by fault controls, read by the WebSocket worker answering pings. */
     private volatile boolean halfOpen;
+    /** Released once the {@code hello} is written or the connection closed. */
+    private final CountDownLatch helloWritten = new CountDownLatch(1);
 
     SimConnection(long id, SimSlackApp app, String ticket, Instant openedAt, WebSocket socket,
                   ProxyLink proxyLink) {
@@ -61,7 +72,7 @@ public final class SimConnection implements Recipient {
         return ticket;
     }
 
-    /** When the WebSocket handshake completed. */
+    /** When the simulator accepted the WebSocket handshake. */
     public Instant openedAt() {
         return openedAt;
     }
@@ -101,6 +112,23 @@ public final class SimConnection implements Recipient {
         return socket;
     }
 
+    /**
+     * The socket, once the {@code hello} went out on it: Slack writes nothing before the hello, and a
+     * connection is registered before the library has opened it.
+     */
+    WebSocket socketAfterHello() {
+        try {
+            helloWritten.await(HELLO_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return socket;
+    }
+
+    void markHelloWritten() {
+        helloWritten.countDown();
+    }
+
     ProxyLink proxyLink() {
         return proxyLink;
     }
@@ -111,5 +139,6 @@ public final class SimConnection implements Recipient {
 
     void markClosed(CloseInfo info) {
         this.closeInfo = info;
+        helloWritten.countDown();
     }
 }

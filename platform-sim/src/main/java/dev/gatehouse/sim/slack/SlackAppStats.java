@@ -4,7 +4,7 @@ package dev.gatehouse.sim.slack;
  * A snapshot of one app's counters, from {@link SlackSimulator#stats}.
  *
  * @param appId                 the app
- * @param socketsOpened         WebSockets opened (handshake completed) since the app was registered
+ * @param socketsOpened         WebSockets opened (handshake accepted) since the app was registered
  * @param openNow               WebSockets open at the time of the snapshot
  * @param maxOpenAtOnce         most WebSockets open at the same time since registration or the last
  *                              {@link SlackSimulator#resetMaxOpenAtOnce}

@@ -374,7 +374,7 @@ public final class SlackSimulator implements AutoCloseable {
      * expected to open a new connection and close this one.
      */
     public void sendDisconnect(SimConnection connection, DisconnectReason reason) {
-        requireOpen(connection).socket().send(Envelopes.disconnect(reason));
+        requireOpen(connection).socketAfterHello().send(Envelopes.disconnect(reason));
     }
 
     /** {@link #sendDisconnect} on every open connection of the app. */

@@ -28,12 +28,17 @@ import org.slf4j.LoggerFactory;
  * {@code hello} on open, answers pings unless the connection is half-open, and hands acks to the
  * {@link Dispatcher}. Its own pings are off ({@code setConnectionLostTimeout(0)}), as Slack's client-side
  * liveness check is what is under test.
+ *
+ * <p>A connection is registered and counted when its handshake is accepted, before the library writes the
+ * 101: a client that has connected is therefore always in the counters and open lists. The library calls
+ * {@link #onOpen} only after the 101 is written, so the {@code hello} goes out there, and
+ * {@link SimConnection#socketAfterHello()} keeps envelopes from overtaking it.
  */
 final class SocketServer extends WebSocketServer {
     private static final Logger log = LoggerFactory.getLogger(SocketServer.class);
 
-    /** What the handshake learned, attached to the socket until it opens. */
-    private record Admission(AppState app, String ticket, ProxyLink proxyLink) {
+    /** A connection accepted by the handshake, attached to the socket until it opens. */
+    private record Opening(SimConnection connection, int openNow) {
     }
 
     private final AppRegistry registry;
@@ -94,31 +99,43 @@ final class SocketServer extends WebSocketServer {
         TcpProxy currentProxy = proxy;
         ProxyLink link = currentProxy == null ? null
                 : currentProxy.linkForUpstreamPort(conn.getRemoteSocketAddress().getPort());
-        conn.setAttachment(new Admission(app, ticket, link));
-        return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
+        ServerHandshakeBuilder response = super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
+        SimConnection connection = new SimConnection(connectionIds.incrementAndGet(), app.app, ticket,
+                Instant.now(), conn, link);
+        conn.setAttachment(new Opening(connection, app.connectionOpened(connection)));
+        return response;
     }
 
     @Override
     public void onOpen(WebSocket conn, ClientHandshake handshake) {
-        Admission admission = conn.getAttachment();
-        AppState app = admission.app();
-        SimConnection connection = new SimConnection(connectionIds.incrementAndGet(), app.app, admission.ticket(),
-                Instant.now(), conn, admission.proxyLink());
+        Opening opening = conn.getAttachment();
+        SimConnection connection = opening.connection();
+        AppState app = registry.state(connection.app());
         conn.setAttachment(connection);
-        int openNow = app.connectionOpened(connection);
-        if (sendQuietly(conn, Envelopes.hello(app.app.appId(), openNow))) {
+        if (sendQuietly(conn, Envelopes.hello(app.app.appId(), opening.openNow()))) {
             app.counters.hellosSent.incrementAndGet();
         }
-        log.debug("{}: connection {} open ({} open now)", app.app.appId(), connection.id(), openNow);
+        connection.markHelloWritten();
+        log.debug("{}: connection {} open ({} open now)", app.app.appId(), connection.id(), opening.openNow());
     }
 
     @Override
     public void onClose(WebSocket conn, int code, String reason, boolean remote) {
-        if (conn.getAttachment() instanceof SimConnection connection) {
+        SimConnection connection = connectionOf(conn);
+        if (connection != null) {
             connection.markClosed(new SimConnection.CloseInfo(Instant.now(), code, reason, remote));
             registry.state(connection.app()).connectionClosed(connection);
             log.debug("{}: connection {} closed {} {}", connection.app().appId(), connection.id(), code, reason);
         }
+    }
+
+    /** The connection a socket carries, whether or not {@link #onOpen} has run; null before the handshake. */
+    private static SimConnection connectionOf(WebSocket conn) {
+        Object attachment = conn.getAttachment();
+        if (attachment instanceof Opening opening) {
+            return opening.connection();
+        }
+        return attachment instanceof SimConnection connection ? connection : null;
     }
 
     @Override

@@ -54,7 +54,7 @@ class JdaConnectFaultTest {
         assertThat(shutdown.getCloseCode()).isEqualTo(closeCode);
         assertThat(client.jda().getStatus()).isEqualTo(JDA.Status.SHUTDOWN);
         assertThat(client.events().all(SessionDisconnectEvent.class)).isEmpty();
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(1 + 5))
                 .until(() -> sim.stats().tcpAccepts() == 1);
         assertThat(bot.stats().identifies()).isEqualTo(1);
         LOG.info("FIGURE identify answered {}: ShutdownEvent +{} ms after build, {} TCP connection(s)",
@@ -108,7 +108,7 @@ class JdaConnectFaultTest {
 
         client = JdaClient.start(sim, bot.token(), JdaClient.ALL_USED_INTENTS);
 
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(1 + 5))
                 .until(() -> client.jda().getStatus() == JDA.Status.CONNECTING_TO_WEBSOCKET);
         assertThat(sim.stats().tcpAccepts()).isZero();
         long start = System.nanoTime();

@@ -19,6 +19,13 @@ import org.junit.jupiter.api.Test;
  */
 class SlackSimulatorWireTest {
     private static final Duration ACK_TIMEOUT = Duration.ofMillis(200);
+    /** How long "nothing happens" is watched. */
+    private static final Duration QUIET = Duration.ofMillis(300);
+    /**
+     * Added to a during-window for the await's overall bound: Awaitility polls on a loaded machine can
+     * start late, and the window must still fit.
+     */
+    private static final Duration AWAIT_SLACK = Duration.ofSeconds(5);
 
     private static SlackSimulator sim;
     private static HttpClient http;
@@ -144,7 +151,9 @@ class SlackSimulatorWireTest {
         WsProbe first = connect(app);
         WsProbe second = connect(app);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> second.ofType("hello").size() == 1);
+        // Each hello travels on its own socket: both must have arrived before their counts are compared.
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> first.ofType("hello").size() == 1 && second.ofType("hello").size() == 1);
         assertThat(first.ofType("hello").get(0).path("num_connections").asInt()).isEqualTo(1);
         assertThat(second.ofType("hello").get(0).path("num_connections").asInt()).isEqualTo(2);
         assertThat(second.ofType("hello").get(0).path("connection_info").path("app_id").asText())
@@ -157,8 +166,7 @@ class SlackSimulatorWireTest {
         first.ping("unanswered");
         second.ping("answered");
         await().atMost(Duration.ofSeconds(5)).until(() -> second.pongs.contains("answered"));
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
-                .until(() -> !first.pongs.contains("unanswered"));
+        await().during(QUIET).atMost(QUIET.plus(AWAIT_SLACK)).until(() -> !first.pongs.contains("unanswered"));
 
         sim.clearFaults(sim.oldestConnection(app));
         first.ping("answered again");
@@ -168,37 +176,67 @@ class SlackSimulatorWireTest {
     }
 
     @Test
-    void pushesAreRoundRobinedAndAcksMatchOnAnyConnectionOfTheApp() throws Exception {
+    void aClientIsCountedAsSoonAsItsConnectReturnsAndGetsItsHelloBeforeAnyEnvelope() throws Exception {
         SimSlackApp app = sim.registerApp();
-        WsProbe first = connect(app);
-        WsProbe second = connect(app);
-        await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats(app).openNow() == 2);
 
-        List<Delivery> pushed = List.of(
-                sim.pushMessage(app, "C1", "U1", "one"),
-                sim.pushMessage(app, "C1", "U1", "two"),
-                sim.pushAppMention(app, "C1", "U1", "three"),
-                sim.pushReactionAdded(app, "C1", "U1", "eyes", "1.000001"));
+        for (int n = 1; n <= 50; n++) {
+            WsProbe probe = connect(app);
+            // No await: the 101 the client waited for is written after the simulator registered the socket.
+            assertThat(sim.stats(app).socketsOpened()).as("sockets opened after connect %d", n).isEqualTo(n);
+            assertThat(sim.openConnections(app)).as("open after connect %d", n).hasSize(n);
+            Delivery pushed = sim.pushMessage(sim.newestConnection(app), "C1", "U1", "right away " + n);
+            await().atMost(Duration.ofSeconds(5)).until(() -> probe.messages.size() == 2);
+            assertThat(probe.messages.get(0).path("type").asText()).isEqualTo("hello");
+            assertThat(probe.messages.get(0).path("num_connections").asInt()).isEqualTo(n);
+            assertThat(probe.messages.get(1).path("envelope_id").asText()).isEqualTo(pushed.envelopeId());
+            probe.ack(pushed.envelopeId());
+        }
+    }
 
-        List<Long> targets = pushed.stream().map(Delivery::connectionId).toList();
-        assertThat(targets.get(0)).isNotEqualTo(targets.get(1));
-        assertThat(targets.subList(2, 4)).isEqualTo(targets.subList(0, 2));
-        await().atMost(Duration.ofSeconds(5)).until(() ->
-                first.ofType("events_api").size() == 2 && second.ofType("events_api").size() == 2);
+    @Test
+    void pushesAreRoundRobinedAndAcksMatchOnAnyConnectionOfTheApp() throws Exception {
+        // Its own simulator without redelivery: with the shared one's short ack timeout, the three envelopes
+        // left unacked would come back on either connection while the test counts them.
+        try (SlackSimulator quiet = SlackSimulator.builder().redelivery(false).start()) {
+            WebApi quietApi = new WebApi(http, quiet.apiUrl());
+            SimSlackApp app = quiet.registerApp();
+            WsProbe first = connect(quietApi, app);
+            WsProbe second = connect(quietApi, app);
+            await().atMost(Duration.ofSeconds(5)).until(() -> quiet.stats(app).openNow() == 2);
 
-        // The client acks on its current connection, whichever connection the envelope came on.
-        JsonNode onFirst = first.ofType("events_api").get(0);
-        second.ack(onFirst.path("envelope_id").asText());
-        second.ack("no-such-envelope");
-        second.ack(onFirst.path("envelope_id").asText());
+            List<Delivery> pushed = List.of(
+                    quiet.pushMessage(app, "C1", "U1", "one"),
+                    quiet.pushMessage(app, "C1", "U1", "two"),
+                    quiet.pushAppMention(app, "C1", "U1", "three"),
+                    quiet.pushReactionAdded(app, "C1", "U1", "eyes", "1.000001"));
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats(app).unknownAcks() == 2);
-        AckRecord ack = sim.ackFor(app, onFirst.path("envelope_id").asText()).orElseThrow();
-        assertThat(ack.pushedOnConnection()).isNotEqualTo(ack.ackedOnConnection());
-        assertThat(ack.eventId()).isEqualTo(onFirst.path("payload").path("event_id").asText());
-        assertThat(ack.late()).isFalse();
-        assertThat(sim.stats(app).acks()).isEqualTo(1);
-        assertThat(onFirst.path("payload").path("api_app_id").asText()).isEqualTo(app.appId());
+            List<Long> targets = pushed.stream().map(Delivery::connectionId).toList();
+            assertThat(targets.get(0)).isNotEqualTo(targets.get(1));
+            assertThat(targets.subList(2, 4)).isEqualTo(targets.subList(0, 2));
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    firstDeliveries(first).size() >= 2 && firstDeliveries(second).size() >= 2);
+            assertThat(first.ofType("events_api")).hasSize(2);
+            assertThat(second.ofType("events_api")).hasSize(2);
+
+            // The client acks on its current connection, whichever connection the envelope came on.
+            JsonNode onFirst = first.ofType("events_api").get(0);
+            second.ack(onFirst.path("envelope_id").asText());
+            second.ack("no-such-envelope");
+            second.ack(onFirst.path("envelope_id").asText());
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> quiet.stats(app).unknownAcks() == 2);
+            AckRecord ack = quiet.ackFor(app, onFirst.path("envelope_id").asText()).orElseThrow();
+            assertThat(ack.pushedOnConnection()).isNotEqualTo(ack.ackedOnConnection());
+            assertThat(ack.eventId()).isEqualTo(onFirst.path("payload").path("event_id").asText());
+            assertThat(ack.late()).isFalse();
+            assertThat(quiet.stats(app).acks()).isEqualTo(1);
+            assertThat(onFirst.path("payload").path("api_app_id").asText()).isEqualTo(app.appId());
+        }
+    }
+
+    /** Events API envelopes on their first delivery (retry_attempt 0). */
+    private static List<JsonNode> firstDeliveries(WsProbe probe) {
+        return probe.ofType("events_api").stream().filter(m -> m.path("retry_attempt").asInt() == 0).toList();
     }
 
     @Test
@@ -209,7 +247,9 @@ class SlackSimulatorWireTest {
 
         Delivery first = sim.pushMessage(app, "C1", "U1", "ignored");
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats(app).eventsAbandoned() == 1);
+        // Abandonment follows the last delivery's write by one ack timeout, not its arrival at the probe.
+        await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats(app).eventsAbandoned() == 1
+                && probe.ofType("events_api").size() == 4);
         List<JsonNode> received = probe.ofType("events_api");
         assertThat(received).extracting(m -> m.path("retry_attempt").asInt()).containsExactly(0, 1, 2, 3);
         assertThat(received).extracting(m -> m.path("retry_reason").asText())
@@ -242,7 +282,8 @@ class SlackSimulatorWireTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> sim.ackFor(app, command.envelopeId()).isPresent());
         assertThat(sim.ackFor(app, command.envelopeId()).orElseThrow().payload().path("text").asText())
                 .isEqualTo("deploying");
-        await().during(Duration.ofMillis(3 * ACK_TIMEOUT.toMillis())).atMost(Duration.ofSeconds(2))
+        Duration threeTimeouts = ACK_TIMEOUT.multipliedBy(3);
+        await().during(threeTimeouts).atMost(threeTimeouts.plus(AWAIT_SLACK))
                 .until(() -> sim.stats(app).redeliveries() == 0);
     }
 
@@ -295,7 +336,7 @@ class SlackSimulatorWireTest {
         sim.inject(connection, ConnectionFault.blackHole());
         sim.pushMessage(connection, "C1", "U1", "held");
         probe.ping("held ping");
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+        await().during(QUIET).atMost(QUIET.plus(AWAIT_SLACK))
                 .until(() -> probe.ofType("events_api").isEmpty() && probe.pongs.isEmpty());
         assertThat(connection.isOpen()).isTrue();
 
@@ -354,7 +395,8 @@ class SlackSimulatorWireTest {
 
             quiet.pushMessage(app, "C1", "U1", "once");
 
-            await().during(Duration.ofMillis(3 * ACK_TIMEOUT.toMillis())).atMost(Duration.ofSeconds(2))
+            Duration threeTimeouts = ACK_TIMEOUT.multipliedBy(3);
+            await().during(threeTimeouts).atMost(threeTimeouts.plus(AWAIT_SLACK))
                     .until(() -> probe.ofType("events_api").size() == 1);
             assertThat(quiet.stats(app).redeliveries()).isZero();
         }

@@ -44,13 +44,13 @@ class CloseIT extends SimulatorIT {
         long closing = System.nanoTime();
         host.close();
         long closeMillis = Figures.millisSince(closing);
-        await().atMost(Duration.ofSeconds(2)).until(() -> sim.stats(halfOpen).openNow() == 0 && sim.stats(outage).openNow() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats(halfOpen).openNow() == 0 && sim.stats(outage).openNow() == 0);
         // From now on a zombie client would succeed: Slack is healthy again.
         sim.clearFaults(halfOpen);
         sim.clearFaults(outage);
         Map<SimSlackApp, SlackAppStats> atClose = Map.of(halfOpen, sim.stats(halfOpen), outage, sim.stats(outage));
 
-        await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(16)).pollInterval(Duration.ofMillis(250))
+        await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(15 + 5)).pollInterval(Duration.ofMillis(250))
                 .until(() -> atClose.entrySet().stream().allMatch(e -> {
                     SlackAppStats now = sim.stats(e.getKey());
                     return now.openNow() == 0 && now.socketsOpened() == e.getValue().socketsOpened()

@@ -43,7 +43,7 @@ class ClosingConnectionIT extends SimulatorIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> host.events.stream().anyMatch(e -> e instanceof ButtonClickEvent)
                 && host.events.stream().anyMatch(e -> e instanceof MessageEvent));
         // Whatever Slack redelivers from here on is recognised.
-        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> host.events.size() == 2);
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(4 + 5)).until(() -> host.events.size() == 2);
 
         assertThat(host.events).filteredOn(e -> e instanceof ButtonClickEvent).singleElement()
                 .satisfies(e -> assertThat(((ButtonClickEvent) e).value()).isEqualTo("42"));

@@ -59,10 +59,12 @@ class ConnectionLifecycleIT extends SimulatorIT {
                 .health("staleAfter", "2s").health("checkInterval", "500ms").start().awaitConnected("acme");
         long pingsBefore = sim.stats(app).pings();
 
-        // Five stale windows with nothing but the SDK's own pings on the wire.
-        await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(250))
+        // Five stale windows with nothing but the SDK's own pings on the wire. How recent the heartbeat
+        // file is depends on how busy the machine is, so it is checked after the window, not in it.
+        await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(10 + 10)).pollInterval(Duration.ofMillis(250))
                 .until(() -> host.state("acme") == ConnectionState.CONNECTED && host.host.isLive()
-                        && heartbeatAgeMillis() < 2500);
+                        && !host.host.status().heartbeat().withheld());
+        awaitHeartbeatWrittenAfter(Instant.now());
 
         assertThat(host.timeline.edges("acme")).containsExactly("STOPPED->CONNECTING", "CONNECTING->CONNECTED");
         assertThat(host.status("acme").forcedReconnects()).isZero();
@@ -72,9 +74,12 @@ class ConnectionLifecycleIT extends SimulatorIT {
         assertThat(sim.stats(app).maxOpenAtOnce()).isEqualTo(1);
     }
 
-    private long heartbeatAgeMillis() {
-        Instant last = host.host.status().heartbeat().lastWrite();
-        return last == null ? Long.MAX_VALUE : Duration.between(last, Instant.now()).toMillis();
+    /** The heartbeat file keeps being written: a write after {@code mark} happens. */
+    private void awaitHeartbeatWrittenAfter(Instant mark) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Instant last = host.host.status().heartbeat().lastWrite();
+            return last != null && last.isAfter(mark);
+        });
     }
 
     @Test
@@ -93,14 +98,14 @@ class ConnectionLifecycleIT extends SimulatorIT {
             assertThat(host.status("app").lastError()).contains("apps.connections.open").contains("token_revoked")
                     .contains("workspaces.app.slack.appToken").doesNotContain(appToken.appToken());
             Map<SimSlackApp, Integer> calls = Map.of(bot, sim.apiCalls(bot).size(), appToken, sim.apiCalls(appToken).size());
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> List.of("bot", "app").stream()
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(3 + 5)).until(() -> List.of("bot", "app").stream()
                     .allMatch(ws -> host.state(ws) == ConnectionState.FAILED && host.status(ws).epoch() == 1)
                     && calls.entrySet().stream().allMatch(e -> sim.apiCalls(e.getKey()).size() == e.getValue()));
             assertThat(sim.stats(bot).connectionsOpenCalls()).isZero();
             assertThat(sim.stats(appToken).openNow()).isZero();
             assertThat(host.host.isLive()).isTrue();
             assertThat(host.host.status().heartbeat().withheld()).isFalse();
-            assertThat(heartbeatAgeMillis()).isLessThan(2500);
+            awaitHeartbeatWrittenAfter(Instant.now());
             assertThat(host.exit.requests).isEmpty();
             // Not even an unredacted log line (the SDK's included) carries a token.
             assertThat(log.text()).doesNotContain(bot.botToken(), bot.appToken(), appToken.botToken(), appToken.appToken());
@@ -160,7 +165,7 @@ class ConnectionLifecycleIT extends SimulatorIT {
         assertThat(host.timeline.count("acme", ReconnectKind.FORCED)).isZero();
         await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats(app).openNow() == 0);
         long opens = sim.stats(app).connectionsOpenCalls();
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(2 + 5))
                 .until(() -> sim.stats(app).connectionsOpenCalls() == opens && sim.stats(app).openNow() == 0);
     }
 }

@@ -21,8 +21,13 @@ import org.junit.jupiter.api.Test;
  */
 class OutageIT extends SimulatorIT {
 
-    private long failedAttempts(String ws) {
-        return host.timeline.into(ws, ConnectionState.BACKING_OFF).size();
+    /**
+     * Backoffs since {@code sinceNanos}: the first connect may itself have failed and backed off on a
+     * loaded machine (class loading in a fresh plugin loader against a short open timeout), and those
+     * backoffs are not the fault's.
+     */
+    private List<Timeline.Transition> backoffsSince(String ws, long sinceNanos) {
+        return host.timeline.into(ws, ConnectionState.BACKING_OFF).stream().filter(t -> t.nanos() >= sinceNanos).toList();
     }
 
     @Test
@@ -47,7 +52,7 @@ class OutageIT extends SimulatorIT {
             sim.inject(sim.oldestConnection(apps.get(ws)), ConnectionFault.abruptClose());
         });
         for (String ws : faults.keySet()) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> failedAttempts(ws) >= 3);
+            await().atMost(Duration.ofSeconds(20)).until(() -> backoffsSince(ws, t0).size() >= 3);
         }
         long cleared = System.nanoTime();
         faults.keySet().forEach(ws -> sim.clearMethodFault(apps.get(ws), "apps.connections.open"));
@@ -59,14 +64,14 @@ class OutageIT extends SimulatorIT {
             Timeline.Transition forced = host.timeline.firstInto(ws, ConnectionState.RECONNECTING, t0);
             Timeline.Transition up = host.timeline.firstInto(ws, ConnectionState.CONNECTED, cleared);
             assertThat(Figures.millisBetween(down.nanos(), forced.nanos())).isGreaterThanOrEqualTo(3000);
-            List<String> backoffs = host.timeline.into(ws, ConnectionState.BACKING_OFF).stream().map(Timeline.Transition::cause).toList();
+            List<String> backoffs = backoffsSince(ws, t0).stream().map(Timeline.Transition::cause).toList();
             assertThat(backoffs.get(0)).contains("apps.connections.open").contains("next in 200 ms");
             assertThat(backoffs.get(1)).contains("next in 400 ms");
             assertThat(backoffs.get(2)).contains("next in 800 ms");
             assertThat(host.status(ws).forcedReconnects()).isEqualTo(1);
             assertThat(host.status(ws).consecutiveFailures()).isZero();
             assertThat(sim.stats(app).maxOpenAtOnce()).isLessThanOrEqualTo(2);
-            await().atMost(Duration.ofSeconds(2)).until(() -> sim.stats(app).openNow() == 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats(app).openNow() == 1);
             Delivery d = sim.pushMessage(app, "C1", "U1", "back");
             await().atMost(Duration.ofSeconds(5)).until(() -> sim.ackFor(app, d.envelopeId()).isPresent());
             Figures.record("apps.connections.open " + ws + ": fault -> host DISCONNECTED (ms)", Figures.millisBetween(t0, down.nanos()));
@@ -93,9 +98,9 @@ class OutageIT extends SimulatorIT {
             assertThat(r.reason()).contains("3 consecutive failed connection attempts").contains("apps.connections.open");
         });
         assertThat(host.state("acme")).isEqualTo(ConnectionState.STOPPED);
-        await().atMost(Duration.ofSeconds(3)).until(() -> sim.stats(app).openNow() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats(app).openNow() == 0);
         long opens = sim.stats(app).connectionsOpenCalls();
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(2 + 5))
                 .until(() -> sim.stats(app).connectionsOpenCalls() == opens);
     }
 
@@ -109,15 +114,15 @@ class OutageIT extends SimulatorIT {
         long t0 = System.nanoTime();
         sim.inject(sim.oldestConnection(app), ConnectionFault.abruptClose());
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> failedAttempts("acme") >= 1);
-        assertThat(host.timeline.into("acme", ConnectionState.BACKING_OFF).get(0).cause()).contains("not connected within 4 s");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !backoffsSince("acme", t0).isEmpty());
+        assertThat(backoffsSince("acme", t0).get(0).cause()).contains("not connected within 4 s");
         assertThat(sim.stats(app).handshakesRejected()).isPositive();
         long cleared = System.nanoTime();
         sim.rejectHandshakes(app, false);
         host.awaitState("acme", ConnectionState.CONNECTED, Duration.ofSeconds(15));
         Timeline.Transition up = host.timeline.firstInto("acme", ConnectionState.CONNECTED, cleared);
         assertThat(sim.stats(app).maxOpenAtOnce()).isLessThanOrEqualTo(2);
-        await().atMost(Duration.ofSeconds(2)).until(() -> sim.stats(app).openNow() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats(app).openNow() == 1);
         Figures.record("handshake rejected: fault -> host DISCONNECTED (ms)",
                 Figures.millisBetween(t0, host.timeline.firstInto("acme", ConnectionState.DISCONNECTED, t0).nanos()));
         Figures.record("handshake rejected: fault cleared -> host CONNECTED (ms)", Figures.millisBetween(cleared, up.nanos()));
