@@ -6,7 +6,11 @@ import java.util.Arrays;
  * The heartbeat interval as observed from heartbeat ACKs. JDA does not expose the
  * {@code heartbeat_interval} Discord sent in HELLO, but it heartbeats at that fixed rate, so the gaps
  * between consecutive ACKs on one socket are the interval. The median of the last few gaps ignores
- * the odd short gap (a heartbeat the server asked for with op 1). Not thread-safe: its owner guards it.
+ * the odd short gap (a heartbeat the server asked for with op 1); their mean ignores a burst (a stalled
+ * reader handing over several ACKs at once makes several short gaps, and the median then falls far
+ * below the real interval — seen on a loaded machine as a 228 ms "interval" for a 1 s heartbeat, and a
+ * healthy socket dropped as a zombie). The larger of the two is taken: too long an estimate only delays
+ * detection, too short a one drops healthy sockets. Not thread-safe: its owner guards it.
  */
 final class HeartbeatCadence {
 
@@ -42,6 +46,10 @@ final class HeartbeatCadence {
         }
         long[] sorted = Arrays.copyOf(gaps, count);
         Arrays.sort(sorted);
-        return sorted[count / 2];
+        long sum = 0;
+        for (long gap : sorted) {
+            sum += gap;
+        }
+        return Math.max(sorted[count / 2], sum / count);
     }
 }

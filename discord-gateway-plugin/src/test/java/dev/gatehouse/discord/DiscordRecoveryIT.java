@@ -30,7 +30,9 @@ class DiscordRecoveryIT extends SimulatorIT {
         // Listeners run after the status snapshot is published: wait for what the listener recorded.
         await().atMost(Duration.ofSeconds(15)).until(() -> h.status().consecutiveFailures() >= 2
                 && h.events.count(BACKING_OFF, Long.MIN_VALUE) >= 2);
-        assertThat(h.status().lastError()).isEqualTo("opened, but not connected within 3 s");
+        // Which bound ran out first depends on how fast JDA's start returns on this machine; each is the host's.
+        assertThat(h.status().lastError()).matches("opened, but not connected within 3 s|open did not return within 3 s"
+                + "|open of epoch \\d+ still has not returned after \\d+ s past its bound.*");
         long healed = System.nanoTime();
         sim.startListening();
 
@@ -97,7 +99,9 @@ class DiscordRecoveryIT extends SimulatorIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> h.status().consecutiveFailures() >= 1
                 && h.events.first(DISCONNECTED, t0).isPresent() && h.events.count(ReconnectKind.FORCED) >= 1);
         assertThat(h.events.count(ReconnectKind.FORCED)).isEqualTo(1);
-        assertThat(h.status().lastError()).isEqualTo("opened, but not connected within 3 s");
+        // Which bound ran out first depends on how fast JDA's start returns on this machine; each is the host's.
+        assertThat(h.status().lastError()).matches("opened, but not connected within 3 s|open did not return within 3 s"
+                + "|open of epoch \\d+ still has not returned after \\d+ s past its bound.*");
         assertThat(h.bot.stats().maxOpenAtOnce()).isEqualTo(1);
 
         sim.clearFaults();

@@ -37,4 +37,14 @@ class HeartbeatCadenceTest {
         c.ack(4050 * MS);
         assertThat(c.intervalNanos()).isEqualTo(2000 * MS);
     }
+
+    @Test
+    void aBurstOfAcksAfterAStalledReaderDoesNotShortenTheInterval() {
+        HeartbeatCadence c = new HeartbeatCadence();
+        // 1 s heartbeats; the reader stalls 4 s, then hands over the queued ACKs within a few ms
+        for (long t : new long[] {0, 1000, 5000, 5005, 5010, 5015}) {
+            c.ack(t * MS);
+        }
+        assertThat(c.intervalNanos()).as("the median alone would say 5 ms").isGreaterThanOrEqualTo(1000 * MS);
+    }
 }

@@ -276,6 +276,7 @@ final class GatewayConnection implements SimConnection, Runnable {
                     return;
                 }
                 LOG.debug("{}: client close {} '{}'", this, frame.closeCode(), frame.closeReason());
+                markClosed(); // a closing connection delivers nothing more: no longer live for the stats
                 synchronized (writeLock) {
                     if (!closeSent && !outputShut) {
                         closeSent = true;
@@ -495,6 +496,7 @@ final class GatewayConnection implements SimConnection, Runnable {
             }
         }
         LOG.debug("{}: sent close {} '{}'", this, code, reason);
+        markClosed(); // as for a client close: live ends when the close handshake starts, not at TCP's end
         detachFromSession();
         schedule(this::finishGracefully, context.config().closeTimeout());
     }

@@ -9,7 +9,8 @@ package dev.gatehouse.sim.discord;
  * @param handshakes    WebSocket upgrades completed
  * @param identifies    IDENTIFY frames received
  * @param resumes       RESUME frames received
- * @param openSockets   connections open now
+ * @param openSockets   connections open now: from accept until the close handshake starts (either side)
+ *                      or the TCP connection ends, so that a socket being closed never overlaps its successor
  * @param maxOpenAtOnce most connections open at the same time since start or the last reset
  * @param heartbeats    HEARTBEAT frames received
  * @param acks          HEARTBEAT_ACK frames sent

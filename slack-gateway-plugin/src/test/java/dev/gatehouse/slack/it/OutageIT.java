@@ -115,7 +115,9 @@ class OutageIT extends SimulatorIT {
         sim.inject(sim.oldestConnection(app), ConnectionFault.abruptClose());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> !backoffsSince("acme", t0).isEmpty());
-        assertThat(backoffsSince("acme", t0).get(0).cause()).contains("not connected within 4 s");
+        // Which bound ran out first depends on how fast the SDK's connect returns on this machine; each is the host's.
+        assertThat(backoffsSince("acme", t0).get(0).cause()).containsAnyOf("not connected within 4 s",
+                "open did not return within 4 s");
         assertThat(sim.stats(app).handshakesRejected()).isPositive();
         long cleared = System.nanoTime();
         sim.rejectHandshakes(app, false);
