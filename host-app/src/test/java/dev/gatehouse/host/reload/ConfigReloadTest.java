@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.host.GatewayHost;
 import dev.gatehouse.host.config.ConfigLoader;
+import dev.gatehouse.host.outbound.Outbound;
 import dev.gatehouse.host.status.ConnectionState;
 import dev.gatehouse.host.status.ConnectionStatus;
 import dev.gatehouse.host.testing.LoopbackServer;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,5 +131,21 @@ class ConfigReloadTest {
                 .anyMatch(p -> p.contains("workspaces.acme.loopback.port") && p.contains("keeps its previous settings")));
         assertThat(conn("acme").orElseThrow().state()).isEqualTo(ConnectionState.CONNECTED);
         assertThat(conn("acme").orElseThrow().epoch()).isEqualTo(1);
+    }
+
+    @Test
+    void aWorkspaceRemovedAndAddedBackAtOnceKeepsItsSendRouteAndMeters() throws Exception {
+        String onlyBeta = "  beta:\n    loopback:\n      port: PORT\n";
+        host.applyConfig(new ConfigLoader().parse(yaml(onlyBeta, ""), file.toString(), dir));
+        host.applyConfig(new ConfigLoader().parse(yaml(TWO, ""), file.toString(), dir));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> conn("acme").map(c -> c.state() == ConnectionState.CONNECTED)
+                .orElse(false) && server.connectionsOf("acme") == 2);
+        // The removed connection's close finished after the new one was added: it must not take the new
+        // one's route or meters with it (it did: both were unregistered by key once the old close returned).
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(6))
+                .until(() -> host.scrapeMetrics().contains("gatehouse_connection_up{platform=\"loopback\",workspace=\"acme\"} 1.0"));
+        String id = host.send("acme", "loopback", new Outbound.Post("C1", "after re-add")).get(10, TimeUnit.SECONDS);
+        assertThat(id).isNotBlank();
     }
 }
