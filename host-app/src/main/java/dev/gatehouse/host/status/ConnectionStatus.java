@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * An immutable snapshot of one supervised connection, published after every change. Reading it never
- * takes the supervisor's lock.
+ * waits for the supervisor.
  *
  * @param workspace the workspace id
  * @param platform the platform key

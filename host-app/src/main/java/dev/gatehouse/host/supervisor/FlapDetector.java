@@ -5,7 +5,7 @@ import java.util.ArrayDeque;
 /**
  * Finds a connection that is down most of the time without ever staying down long enough to be
  * stale — e.g. 150 s down, 10 s up, forever. Keeps the down intervals of a sliding window. Not
- * thread-safe: guarded by the supervisor's lock.
+ * thread-safe: confined to the supervisor's mailbox.
  */
 final class FlapDetector {
 

@@ -4,8 +4,8 @@ import java.util.ArrayDeque;
 
 /**
  * Counts socket losses in a sliding window; more than {@code max} of them is a reconnect storm (for
- * example JDA reconnecting with no delay to a server that accepts and drops). Not thread-safe: guarded
- * by the supervisor's lock.
+ * example JDA reconnecting with no delay to a server that accepts and drops). Not thread-safe: confined
+ * to the supervisor's mailbox.
  */
 final class StormGuard {
 

@@ -5,8 +5,9 @@ import dev.gatehouse.host.status.OutageEvent;
 import dev.gatehouse.host.status.ReconnectKind;
 
 /**
- * Observes supervisors. Called outside the supervisor's lock, in the order the events happened, for
- * one supervisor at a time; implementations must be quick and must not throw.
+ * Observes supervisors. Called on the host's supervision executor after the state change it reports,
+ * in the order the events happened, one call at a time per supervisor, never on a plugin's thread;
+ * implementations must be quick (they delay that supervisor's next decision) and must not throw.
  */
 public interface SupervisorListener {
 
