@@ -18,6 +18,7 @@ import dev.gatehouse.host.status.ConnectionState;
 import dev.gatehouse.host.supervisor.ConnectionKey;
 import dev.gatehouse.host.supervisor.SupervisorListener;
 import dev.gatehouse.host.testing.RecordingExit;
+import dev.gatehouse.host.testing.SilentConnection;
 import dev.gatehouse.host.time.ExecutorScheduler;
 import dev.gatehouse.host.time.Ticker;
 import java.net.URI;
@@ -129,30 +130,8 @@ class ConnectionRegistryStressTest {
             if (roll == 9) {
                 plugin.execute(() -> ctx.health().markDisconnected("socket dropped"));
             }
-            return new GatewayConnection() {
+            return new SilentConnection() {
                 private final AtomicInteger closes = new AtomicInteger();
-
-                @Override
-                public String post(String channelId, String text) {
-                    return "m";
-                }
-
-                @Override
-                public String reply(String channelId, String threadId, String text) {
-                    return "r";
-                }
-
-                @Override
-                public void edit(String channelId, String messageId, String text) {
-                }
-
-                @Override
-                public void delete(String channelId, String messageId) {
-                }
-
-                @Override
-                public void react(String channelId, String messageId, String emoji) {
-                }
 
                 @Override
                 public void close() {
