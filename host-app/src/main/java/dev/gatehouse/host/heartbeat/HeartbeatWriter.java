@@ -96,6 +96,16 @@ public final class HeartbeatWriter {
         } catch (RejectedExecutionException e) {
             return; // shutting down
         }
+        try {
+            pulse();
+        } catch (RuntimeException e) {
+            log.error("heartbeat check failed: {}", e.toString(), e);
+        } finally {
+            scheduler.schedule(interval, this::beat);
+        }
+    }
+
+    private void pulse() {
         List<String> reasons = withholdReasons.get();
         HeartbeatStatus s = status;
         if (!reasons.isEmpty()) {
@@ -124,7 +134,6 @@ public final class HeartbeatWriter {
                 status = new HeartbeatStatus(s.file(), s.lastWrite(), false, List.of(), err);
             }
         }
-        scheduler.schedule(interval, this::beat);
     }
 
     private void write(Instant now) throws IOException {

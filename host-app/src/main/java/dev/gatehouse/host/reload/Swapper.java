@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -230,13 +231,19 @@ final class Swapper {
                 ? Optional.of(Boolean.TRUE) : Optional.empty());
     }
 
-    /** Closes the connections; {@code false} if a close hung past its bound. */
+    /**
+     * Closes the connections and waits until no open or close of theirs is in flight (a stop completes
+     * after {@code closeTimeout} even while an open still runs, and the old version must not be unloaded
+     * before that open returned and its connection was closed on its own class loader); {@code false} if
+     * a call hung past its bound.
+     */
     private boolean suspend(List<ConnectionKey> keys, String cause) {
         boolean inTime = waits.within(connections.suspend(keys, cause), connectBound.plusSeconds(2));
-        return inTime && keys.stream().map(connections::get).flatMap(Optional::stream).noneMatch(e -> {
-            String w = e.supervisor().heartbeatWithheldBecause();
-            return w != null && w.contains("hung");
-        });
+        CompletableFuture<?>[] quiet = keys.stream().map(connections::get).flatMap(Optional::stream)
+                .map(e -> e.supervisor().quiesced().toCompletableFuture()).toArray(CompletableFuture[]::new);
+        boolean quiesced = waits.within(CompletableFuture.allOf(quiet), connectBound.plusSeconds(2));
+        return inTime && quiesced && keys.stream().map(connections::get).flatMap(Optional::stream)
+                .noneMatch(e -> e.supervisor().hasHungCall());
     }
 
     private static boolean started(PluginStatus s) {

@@ -149,6 +149,9 @@ final class Attempts {
             GatewayConnection c;
             try {
                 c = transport.open(a.view);
+                if (c == null) {
+                    throw new IllegalStateException("the plugin's open returned no connection");
+                }
             } catch (Throwable t) {
                 mailbox.post(() -> {
                     if (a == current && a.phase == Phase.OPENING && !a.retired) {

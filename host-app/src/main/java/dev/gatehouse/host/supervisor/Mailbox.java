@@ -82,14 +82,16 @@ final class Mailbox {
         }
     }
 
+    /** Runs one task or effect; whatever it throws (a {@code StackOverflowError} too) is logged, never rethrown. */
     private void runGuarded(Runnable r, String what) {
         try {
             r.run();
-        } catch (RuntimeException | Error e) {
-            if (e instanceof VirtualMachineError) {
-                throw e;
+        } catch (Throwable t) {
+            try {
+                log.error("{}: supervisor {} failed: {}", owner, what, t.toString(), t);
+            } catch (Throwable ignored) {
+                // logging itself failed (out of memory): the mailbox still goes on
             }
-            log.error("{}: supervisor {} failed: {}", owner, what, e.toString(), e);
         }
     }
 }

@@ -90,7 +90,7 @@ public final class Supervisor {
                         succeed(a);
                     }
                 }, this::fail));
-        this.ticks = new TickTimer(scheduler, () -> mailbox.post(this::tick));
+        this.ticks = new TickTimer(scheduler, mailbox, this::tick);
         this.snapshot = buildSnapshot();
     }
 
@@ -194,7 +194,6 @@ public final class Supervisor {
                     r = ReconnectResult.NETWORK_DOWN;
                 }
                 if (r == null) {
-                    backoffTimer.cancel();
                     if (state == FAILED) {
                         failures = 0;
                     }
@@ -277,7 +276,6 @@ public final class Supervisor {
     }
 
     private void tick() {
-        ticks.fired();
         if (state == STOPPED || state == FAILED || gaveUp) {
             return;
         }
@@ -328,6 +326,7 @@ public final class Supervisor {
         if (attempts.current() != null && state == CONNECTED) {
             downtime.down(ticker.nanos(), clock.instant());
         }
+        backoffTimer.cancel();
         Attempt a = attempts.next(kind);
         storm.reset();
         tally.sockets = 0;
@@ -390,9 +389,10 @@ public final class Supervisor {
         if (state != BACKING_OFF) {
             return;
         }
+        long seen = attempts.epoch();
         attempts.probeNetwork(up -> {
-            if (state != BACKING_OFF) {
-                return;
+            if (state != BACKING_OFF || attempts.epoch() != seen) {
+                return; // answered after a stop, a restart or another failure: that one has its own timer
             }
             if (!up) {
                 networkIsDown("network down: postponing the next attempt");

@@ -6,18 +6,23 @@ import java.time.Duration;
 
 /**
  * A supervisor's check tick: at most one pending, rescheduled only when its period changes, and
- * forgotten on cancel so that a later start always schedules a fresh one. Confined to the mailbox;
- * {@code onTick} is posted to it.
+ * forgotten on cancel so that a later start always schedules a fresh one. Each scheduled tick carries
+ * a generation, so a tick that fired just before a cancel (its task already on its way to the mailbox)
+ * is recognised as stale and cannot start a second chain. Confined to the mailbox, where {@code onTick}
+ * runs.
  */
 final class TickTimer {
 
     private final Scheduler scheduler;
+    private final Mailbox mailbox;
     private final Runnable onTick;
     private Cancellable pending = Cancellable.NONE;
     private Duration period;
+    private long generation;
 
-    TickTimer(Scheduler scheduler, Runnable onTick) {
+    TickTimer(Scheduler scheduler, Mailbox mailbox, Runnable onTick) {
         this.scheduler = scheduler;
+        this.mailbox = mailbox;
         this.onTick = onTick;
     }
 
@@ -28,20 +33,30 @@ final class TickTimer {
         }
         pending.cancel();
         period = next;
-        pending = scheduler.schedule(next, onTick);
+        long gen = ++generation;
+        pending = scheduler.schedule(next, () -> mailbox.post(() -> {
+            if (fired(gen)) {
+                onTick.run();
+            }
+        }));
     }
 
     boolean isPending() {
         return !pending.equals(Cancellable.NONE);
     }
 
-    /** The pending tick fired: it no longer counts as pending. */
-    void fired() {
+    /** A tick of generation {@code gen} fired; {@code false} if it is stale (cancelled or replaced meanwhile). */
+    private boolean fired(long gen) {
+        if (gen != generation || !isPending()) {
+            return false;
+        }
         pending = Cancellable.NONE;
+        return true;
     }
 
     void cancel() {
         pending.cancel();
         pending = Cancellable.NONE;
+        generation++;
     }
 }

@@ -41,6 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Operators, configuration reloads and plugin swaps hitting the registry and its supervisors at once,
@@ -50,6 +52,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionRegistryStressTest {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionRegistryStressTest.class);
     private static final int OPERATIONS = 10_000;
     private static final int THREADS = 4;
     private static final List<String> WORKSPACES = List.of("w0", "w1", "w2", "w3", "w4");
@@ -212,8 +215,8 @@ class ConnectionRegistryStressTest {
                 .pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertThat(registry.all())
                         .allSatisfy(e -> assertThat(e.supervisor().status().state()).as(e.key().toString())
                                 .isEqualTo(ConnectionState.CONNECTED)));
-        System.out.printf("stress: %d operations, %d opens, %d swaps, seed %d%n", done.get(), sockets.opens.get(),
-                swaps.get(), seed);
+        LOG.info("FIGURE stress: {} operations, {} opens, {} swaps, seed {}", done.get(), sockets.opens.get(), swaps.get(),
+                seed);
         assertThat(done.get()).isEqualTo(OPERATIONS);
         assertThat(sockets.violations).as("seed " + seed).isEmpty();
         assertThat(sockets.opens.get()).as("the operations really reopened connections").isGreaterThan(4L * WORKSPACES.size());
