@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.api.InboundEvent;
 import dev.gatehouse.host.GatewayHost;
-import dev.gatehouse.host.events.InboundHandler;
 import dev.gatehouse.host.outbound.Outbound;
 import dev.gatehouse.host.config.ConfigLoader;
 import dev.gatehouse.host.config.GatehouseConfig;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.api.GatewayConnection;
-import dev.gatehouse.host.outbound.Outbound;
 import dev.gatehouse.host.exec.DaemonThreads;
 import dev.gatehouse.host.supervisor.ConnectionKey;
 import dev.gatehouse.host.testing.FakeTime;
+import dev.gatehouse.host.testing.SilentConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,29 +39,12 @@ class OutboundRouterTest {
 
     /** A live connection whose {@code post} does what {@code behaviour} says with the text. */
     private void live(Function<String, String> behaviour) {
-        GatewayConnection c = new GatewayConnection() {
+        GatewayConnection c = new SilentConnection() {
             @Override
             public String post(String channelId, String text) {
                 String id = behaviour.apply(text);
                 posted.add(text);
                 return id;
-            }
-
-            @Override
-            public String reply(String channelId, String threadId, String text) {
-                return post(channelId, text);
-            }
-
-            @Override
-            public void edit(String channelId, String messageId, String text) {
-            }
-
-            @Override
-            public void delete(String channelId, String messageId) {
-            }
-
-            @Override
-            public void react(String channelId, String messageId, String emoji) {
             }
 
             @Override
