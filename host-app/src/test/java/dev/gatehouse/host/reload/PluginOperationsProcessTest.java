@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -137,20 +136,12 @@ class PluginOperationsProcessTest {
         return p == null ? "ABSENT" : p.get("state").asText();
     }
 
-    /** A jar whose name starts with {@code prefix} sits in {@code incoming/rejected/}. */
     private boolean quarantined(String prefix) throws Exception {
-        Path rejected = incoming.resolve("rejected");
-        try (var files = Files.list(rejected)) {
-            return files.anyMatch(f -> f.getFileName().toString().startsWith(prefix));
-        } catch (java.nio.file.NoSuchFileException e) {
-            return false;
-        }
+        return PluginJars.quarantined(incoming, prefix);
     }
 
     private void drop(Path jar, String name) throws Exception {
-        Path tmp = incoming.resolve("." + name + ".part");
-        Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(tmp, incoming.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        PluginJars.drop(incoming, jar, name);
     }
 
     private Path variant(String name, Map<String, String> manifest) throws Exception {

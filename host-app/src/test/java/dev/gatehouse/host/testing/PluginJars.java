@@ -70,4 +70,20 @@ public final class PluginJars {
         }
         return target;
     }
+
+    /** Drops a finished jar into {@code incoming} the documented way: written under a temporary name, then renamed. */
+    public static void drop(java.nio.file.Path incoming, java.nio.file.Path jar, String name) throws java.io.IOException {
+        java.nio.file.Path tmp = incoming.resolve("." + name + ".part");
+        java.nio.file.Files.copy(jar, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        java.nio.file.Files.move(tmp, incoming.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A jar whose name starts with {@code prefix} sits in {@code incoming/rejected/}. */
+    public static boolean quarantined(java.nio.file.Path incoming, String prefix) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(incoming.resolve("rejected"))) {
+            return files.anyMatch(f -> f.getFileName().toString().startsWith(prefix));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+    }
 }
