@@ -11,7 +11,6 @@ import dev.gatehouse.host.events.EventDispatcher;
 import dev.gatehouse.host.events.InboundHandler;
 import dev.gatehouse.host.exec.DaemonThreads;
 import dev.gatehouse.host.exit.ProcessExit;
-import dev.gatehouse.host.exit.SystemProcessExit;
 import dev.gatehouse.host.heartbeat.HeartbeatWriter;
 import dev.gatehouse.host.logging.Secrets;
 import dev.gatehouse.host.metrics.HostMetrics;
@@ -62,6 +61,10 @@ import org.slf4j.LoggerFactory;
  * handlers exactly once, sends outbound messages, writes the watchdog heartbeat, reports status and
  * metrics, and applies configuration and plugin changes while running.
  *
+ * <p>Embedded, it never ends the JVM (a connection that spends its reconnect budget stops and says so;
+ * see {@link Builder#processExit}), starts no admin API unless asked ({@link Builder#adminApi}) and may
+ * share the application's meter registry ({@link Builder#meterRegistry}).
+ *
  * <pre>{@code
  * try (GatewayHost host = GatewayHost.builder().configFile(Path.of("gatehouse.yaml"))
  *         .onEvent((ws, platform, event) -> ...).build()) {
@@ -95,6 +98,8 @@ public final class GatewayHost implements AutoCloseable, HostControl {
     private final List<String> problems = new CopyOnWriteArrayList<>();
     /** Problems of the last configuration reload; replaced by each reload. */
     private volatile List<String> reloadProblems = List.of();
+    private final boolean adminApi;
+    private final io.micrometer.core.instrument.MeterRegistry meterRegistry;
     private volatile boolean started;
     private volatile boolean closed;
     /** When the previous run last wrote the heartbeat, if that was longer ago than the outage threshold. */
@@ -110,6 +115,8 @@ public final class GatewayHost implements AutoCloseable, HostControl {
         this.jitter = b.jitter;
         this.probeOverride = b.probe;
         this.watchFiles = b.watchFiles;
+        this.adminApi = b.adminApi;
+        this.meterRegistry = b.meterRegistry;
         this.initialHandlers = List.copyOf(b.handlers);
         this.outageListeners.addAll(b.outageListeners);
         this.listeners.addAll(b.listeners);
@@ -167,7 +174,7 @@ public final class GatewayHost implements AutoCloseable, HostControl {
             PluginRuntime plugins = new PluginRuntime(c.pluginsDir(), Version.API, c.health().openTimeout(),
                     c.health().closeTimeout());
             undo.add(plugins::close);
-            HostMetrics metrics = new HostMetrics(() -> running != null && p().heartbeat().status().withheld(),
+            HostMetrics metrics = new HostMetrics(meterRegistry, () -> running != null && p().heartbeat().status().withheld(),
                     () -> running != null && p().reloader().restartRecommended(),
                     () -> running == null ? 0 : p().reloader().unloadedLoadersPending());
             undo.add(metrics::close);
@@ -219,7 +226,10 @@ public final class GatewayHost implements AutoCloseable, HostControl {
             add(ps);
         }
         r.heartbeat().start();
-        if (c.admin().enabled()) {
+        if (c.admin().enabled() && !adminApi) {
+            log.info("admin API not started: an embedded host starts it only when the application asks for it "
+                    + "(GatewayHost.Builder.adminApi(true)); the gatehouse command always does");
+        } else if (c.admin().enabled()) {
             try {
                 running = r.withAdmin(new AdminServer(this, c.admin().host(), c.admin().port(), c.admin().token()));
             } catch (java.io.IOException | RuntimeException e) {
@@ -578,7 +588,9 @@ public final class GatewayHost implements AutoCloseable, HostControl {
     /** Builds a {@link GatewayHost}. */
     public static final class Builder {
         private GatehouseConfig config;
-        private ProcessExit exit = new SystemProcessExit();
+        private ProcessExit exit = ProcessExit.never();
+        private boolean adminApi;
+        private io.micrometer.core.instrument.MeterRegistry meterRegistry;
         private Ticker ticker = Ticker.system();
         private Clock clock = Clock.systemUTC();
         private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
@@ -619,9 +631,34 @@ public final class GatewayHost implements AutoCloseable, HostControl {
             return this;
         }
 
-        /** Replaces how the process ends after the reconnect budget is spent (tests). */
+        /**
+         * What happens when a connection spends its reconnect budget. By default nothing ends the JVM: the
+         * connection goes to {@code STOPPED} with its {@code lastError} saying it gave up, and
+         * {@link SupervisorListener#onGiveUp} fires, so the application decides. Pass
+         * {@code new SystemProcessExit()} to exit with code 75 instead (the {@code gatehouse} command does,
+         * for its service manager to restart it).
+         */
         public Builder processExit(ProcessExit e) {
-            this.exit = e;
+            this.exit = java.util.Objects.requireNonNull(e, "exit");
+            return this;
+        }
+
+        /**
+         * Starts the admin HTTP API as the configuration's {@code admin} section says. Off by default in an
+         * embedded host, which then only logs that it did not start it; the {@code gatehouse} command turns it on.
+         */
+        public Builder adminApi(boolean on) {
+            this.adminApi = on;
+            return this;
+        }
+
+        /**
+         * Also registers the host's {@code gatehouse.*} meters in the application's registry (they are
+         * removed from it when the host closes). The admin API's {@code /metrics} keeps serving them, with
+         * the JVM's, from the host's own Prometheus registry.
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            this.meterRegistry = java.util.Objects.requireNonNull(registry, "registry");
             return this;
         }
 

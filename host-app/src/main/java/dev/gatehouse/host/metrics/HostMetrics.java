@@ -10,8 +10,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -30,25 +32,38 @@ import java.util.function.IntSupplier;
 
 /**
  * The host's Prometheus metrics (through Micrometer): per connection, per plugin, and the JVM's.
- * Connection meters are registered when a connection is added and removed with it.
+ * Connection meters are registered when a connection is added and removed with it. An embedding
+ * application may pass its own registry: the {@code gatehouse.*} meters are registered there too (the
+ * JVM's are left to the application, which has its own) and removed from it on close.
  */
 public final class HostMetrics implements SupervisorListener, AutoCloseable {
 
     /** Which way an event went, the {@code direction} label. */
     public enum Direction { INBOUND, OUTBOUND }
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Where the host's own meters go: the Prometheus registry, plus the application's if it gave one. */
+    private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
+    private final MeterRegistry application;
     private final Map<ConnectionKey, List<Meter>> perConnection = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
-    public HostMetrics(BooleanSupplier heartbeatWithheld, BooleanSupplier restartRecommended,
+    /**
+     * @param application the embedding application's registry, or {@code null}
+     */
+    public HostMetrics(MeterRegistry application, BooleanSupplier heartbeatWithheld, BooleanSupplier restartRecommended,
             IntSupplier unloadedLoadersPending) {
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        gc.bindTo(registry);
+        this.application = application;
+        registry.add(prometheus);
+        if (application != null) {
+            registry.add(application);
+        }
+        new JvmMemoryMetrics().bindTo(prometheus);
+        new JvmThreadMetrics().bindTo(prometheus);
+        new ClassLoaderMetrics().bindTo(prometheus);
+        new ProcessorMetrics().bindTo(prometheus);
+        new UptimeMetrics().bindTo(prometheus);
+        gc.bindTo(prometheus);
         Gauge.builder("gatehouse.heartbeat.withheld", () -> heartbeatWithheld.getAsBoolean() ? 1 : 0)
                 .description("1 while the heartbeat file is withheld").register(registry);
         Gauge.builder("gatehouse.restart.recommended", () -> restartRecommended.getAsBoolean() ? 1 : 0)
@@ -152,12 +167,19 @@ public final class HostMetrics implements SupervisorListener, AutoCloseable {
 
     /** The Prometheus text exposition. */
     public String scrape() {
-        return registry.scrape();
+        return prometheus.scrape();
     }
 
+    /** Removes the host's meters (from the application's registry too) and closes its own registry. */
     @Override
     public void close() {
         gc.close();
+        for (Meter m : List.copyOf(registry.getMeters())) {
+            registry.remove(m);
+        }
+        if (application != null) {
+            registry.remove(application); // closing a composite closes its members: never the application's
+        }
         registry.close();
     }
 }

@@ -373,8 +373,8 @@ public final class Supervisor {
             ticks.cancel();
             String reason = key + ": " + failures + " consecutive failed connection attempts, the last: " + cause;
             transition(STOPPED, "gave up: " + cause);
-            logLater(true, "giving up after {} consecutive failed attempts (last: {}); exiting with code {}",
-                    failures, cause, ExitCodes.RECONNECTS_EXHAUSTED);
+            logLater(true, "giving up after {} consecutive failed attempts (last: {})", failures, cause);
+            tally.lastError = "gave up after " + failures + " consecutive failed attempts; the last: " + cause;
             mailbox.effect(() -> listener.onGiveUp(key, reason));
             mailbox.effect(() -> exit.exit(ExitCodes.RECONNECTS_EXHAUSTED, reason));
             return;

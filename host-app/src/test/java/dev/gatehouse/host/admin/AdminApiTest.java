@@ -64,7 +64,7 @@ class AdminApiTest {
                       port: %d
                 """.formatted(server.port(), server.port());
         var config = new ConfigLoader(Map.of("ADMIN_TOKEN", TOKEN, "CRED", CREDENTIAL)::get).parse(yaml, "t.yaml", dir);
-        host = GatewayHost.builder().config(config).processExit(new RecordingExit()).build();
+        host = GatewayHost.builder().config(config).processExit(new RecordingExit()).adminApi(true).build();
         host.start();
         base = "http://127.0.0.1:" + host.adminPort().orElseThrow();
         await().atMost(Duration.ofSeconds(10)).until(() -> host.isReady());

@@ -37,7 +37,7 @@ final class AdminFixture implements AutoCloseable {
                       port: %d
                 """.formatted(server.port(), server.port());
         host = GatewayHost.builder().config(new ConfigLoader(env::get).parse(yaml, "t.yaml", dir))
-                .onEvent((workspace, platform, event) -> { }).processExit(new RecordingExit()).build();
+                .onEvent((workspace, platform, event) -> { }).processExit(new RecordingExit()).adminApi(true).build();
         host.start();
         await().atMost(Duration.ofSeconds(10)).until(host::isReady);
     }

@@ -88,7 +88,7 @@ class PluginLifecycleTest {
         incoming = Files.createDirectories(plugins.resolve("incoming"));
         Files.copy(PluginJars.testPlugin(), plugins.resolve("loopback-gateway-1.0.0.jar"));
         yaml = config(TWO);
-        host = GatewayHost.builder().config(parse(yaml)).processExit(new RecordingExit()).watchFiles(true).build();
+        host = GatewayHost.builder().config(parse(yaml)).processExit(new RecordingExit()).watchFiles(true).adminApi(true).build();
         host.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> host.isReady() && host.status().connections().size() == 2);
     }

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import org.slf4j.LoggerFactory;
 
 /**
- * Captures the rendered log output (with the same redacting converters as production) for assertions.
+ * Captures the rendered log output for assertions. {@code %msg} and {@code %ex} are whatever the test
+ * module's logback configuration makes them: the masking ones where it includes host-logback's
+ * conversion rules (the plugin modules, as the operators' jar), logback's own in host-app.
  */
 public final class LogCapture implements AutoCloseable {
 
@@ -19,10 +21,15 @@ public final class LogCapture implements AutoCloseable {
     private final Logger root;
 
     public LogCapture() {
+        this("%level [%thread] %logger %X{platform}/%X{workspace} - %msg%n%ex");
+    }
+
+    /** Captures with a logback pattern of the caller's. */
+    public LogCapture(String pattern) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         PatternLayoutEncoder enc = new PatternLayoutEncoder();
         enc.setContext(ctx);
-        enc.setPattern("%level [%thread] %logger %conn- %msg%n%ex");
+        enc.setPattern(pattern);
         enc.start();
         appender.setContext(ctx);
         appender.setEncoder(enc);

@@ -1,6 +1,7 @@
 package dev.gatehouse.host.cli;
 
 import dev.gatehouse.host.GatewayHost;
+import dev.gatehouse.host.exit.SystemProcessExit;
 import dev.gatehouse.host.exec.DaemonThreads;
 import dev.gatehouse.host.ops.SystemdNotifier;
 import java.util.concurrent.Executors;
@@ -35,7 +36,8 @@ final class RunCommand implements Callable<Integer> {
         if (c == null) {
             return ExitCodes.CONFIG_INVALID;
         }
-        return runUntilSignalled(GatewayHost.builder().config(c).watchFiles(true).build(), SystemdNotifier.fromEnvironment());
+        return runUntilSignalled(GatewayHost.builder().config(c).watchFiles(true)
+                .processExit(new SystemProcessExit()).adminApi(true).build(), SystemdNotifier.fromEnvironment());
     }
 
     /**

@@ -1,4 +1,6 @@
-package dev.gatehouse.host.logging;
+package dev.gatehouse.host.logback;
+
+import dev.gatehouse.host.logging.Secrets;
 
 import ch.qos.logback.classic.pattern.MessageConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;

@@ -2,7 +2,6 @@ package dev.gatehouse.host.cli;
 
 import dev.gatehouse.host.exit.ExitCodes;
 import dev.gatehouse.host.exit.SystemProcessExit;
-import dev.gatehouse.host.logging.JulBridge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;

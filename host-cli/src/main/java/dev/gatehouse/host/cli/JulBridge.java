@@ -1,4 +1,4 @@
-package dev.gatehouse.host.logging;
+package dev.gatehouse.host.cli;
 
 import org.slf4j.bridge.SLF4JBridgeHandler;
 

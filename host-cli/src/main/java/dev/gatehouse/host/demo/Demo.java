@@ -74,7 +74,7 @@ public final class Demo implements AutoCloseable {
         Path config = options.workDir().resolve("gatehouse.yaml");
         Files.writeString(config, yaml(acme, globex, gamers.token(), port));
         GatehouseConfig c = new ConfigLoader().load(config);
-        host = GatewayHost.builder().config(c).processExit(exit).onEvent((ws, platform, e) -> answer(ws, platform, e)).build();
+        host = GatewayHost.builder().config(c).processExit(exit).adminApi(true).onEvent((ws, platform, e) -> answer(ws, platform, e)).build();
         host.start();
         adminUrl = "http://127.0.0.1:" + host.adminPort().map(String::valueOf).orElse("?");
         out.println("demo: admin API " + adminUrl + " — try: java -jar dist/gatehouse.jar status --admin " + adminUrl);

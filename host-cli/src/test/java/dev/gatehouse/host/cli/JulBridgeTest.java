@@ -1,7 +1,8 @@
-package dev.gatehouse.host.logging;
+package dev.gatehouse.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.host.logging.Secrets;
 import dev.gatehouse.host.testing.LogCapture;
 import java.util.List;
 import java.util.logging.Level;

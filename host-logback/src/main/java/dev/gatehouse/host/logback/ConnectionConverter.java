@@ -1,4 +1,5 @@
-package dev.gatehouse.host.logging;
+package dev.gatehouse.host.logback;
+
 
 import ch.qos.logback.classic.pattern.ClassicConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;

@@ -42,7 +42,7 @@ class AdminCommandsTest {
         Files.copy(PluginJars.testPlugin(), plugins.resolve("loopback.jar"));
         String yaml = "admin:\n  listen: 127.0.0.1:0\n  token: ${PATH}\nworkspaces:\n  acme:\n    loopback:\n      port: "
                 + server.port() + "\n";
-        host = GatewayHost.builder().config(new ConfigLoader().parse(yaml, "t.yaml", dir)).processExit(new RecordingExit()).build();
+        host = GatewayHost.builder().config(new ConfigLoader().parse(yaml, "t.yaml", dir)).processExit(new RecordingExit()).adminApi(true).build();
         host.start();
         admin = "http://127.0.0.1:" + host.adminPort().orElseThrow();
         await().atMost(Duration.ofSeconds(10)).until(host::isReady);
