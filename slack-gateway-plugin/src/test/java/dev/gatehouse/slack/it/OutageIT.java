@@ -125,8 +125,12 @@ class OutageIT extends SimulatorIT {
         Timeline.Transition up = host.timeline.firstInto("acme", ConnectionState.CONNECTED, cleared);
         assertThat(sim.stats(app).maxOpenAtOnce()).isLessThanOrEqualTo(2);
         await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats(app).openNow() == 1);
-        Figures.record("handshake rejected: fault -> host DISCONNECTED (ms)",
-                Figures.millisBetween(t0, host.timeline.firstInto("acme", ConnectionState.DISCONNECTED, t0).nanos()));
+        // Usually DISCONNECTED (the plugin reports the loss); on a loaded machine the SDK may have dropped the
+        // socket itself just before the fault, and the host then leaves DISCONNECTED/RECONNECTING instead.
+        Timeline.Transition down = host.timeline.firstOutOf("acme", ConnectionState.CONNECTED, t0);
+        if (down != null) {
+            Figures.record("handshake rejected: fault -> host left CONNECTED (ms)", Figures.millisBetween(t0, down.nanos()));
+        }
         Figures.record("handshake rejected: fault cleared -> host CONNECTED (ms)", Figures.millisBetween(cleared, up.nanos()));
         Figures.record("handshake rejected: max sockets open at once", sim.stats(app).maxOpenAtOnce());
     }

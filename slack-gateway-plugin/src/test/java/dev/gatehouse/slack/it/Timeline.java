@@ -64,6 +64,11 @@ final class Timeline implements SupervisorListener {
         return of(workspace).stream().filter(t -> t.to() == to && t.nanos() >= sinceNanos).findFirst().orElse(null);
     }
 
+    /** The first transition out of {@code from} at or after {@code sinceNanos}, or {@code null}. */
+    Transition firstOutOf(String workspace, ConnectionState from, long sinceNanos) {
+        return of(workspace).stream().filter(t -> t.from() == from && t.nanos() >= sinceNanos).findFirst().orElse(null);
+    }
+
     long count(String workspace, ReconnectKind kind) {
         return reconnects.stream().filter(r -> r.workspace().equals(workspace) && r.kind() == kind).count();
     }
