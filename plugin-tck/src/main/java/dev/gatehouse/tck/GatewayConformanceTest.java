@@ -43,6 +43,10 @@ public abstract class GatewayConformanceTest {
     private Attempt attempt;
     private long epochs;
 
+    /** For subclasses: one per plugin under test. */
+    protected GatewayConformanceTest() {
+    }
+
     /**
      * The plugin under test.
      *

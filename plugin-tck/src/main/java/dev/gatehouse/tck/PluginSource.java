@@ -39,11 +39,19 @@ public sealed interface PluginSource {
         return new Factory(Objects.requireNonNull(factory, "factory"));
     }
 
-    /** @param path the plugin jar */
+    /**
+     * A packaged plugin jar.
+     *
+     * @param path the plugin jar
+     */
     record Jar(Path path) implements PluginSource {
     }
 
-    /** @param factory makes the extension */
+    /**
+     * A gateway factory in the test's class loader.
+     *
+     * @param factory makes the extension
+     */
     record Factory(Function<PluginContext, Gateway> factory) implements PluginSource {
     }
 }
