@@ -92,6 +92,15 @@ public abstract class GatewayConformanceTest {
     }
 
     /**
+     * How long after unload the plugin's class loader may stay reachable (the kit collects garbage meanwhile).
+     *
+     * @return the bound; 10 s unless overridden
+     */
+    protected Duration unloadBound() {
+        return Duration.ofSeconds(10);
+    }
+
+    /**
      * For platforms with an acknowledgement deadline (Slack: 3 s), how long after receipt the plugin
      * acknowledges an event whose stage is still pending (see {@code InboundSink#deliver}).
      *
@@ -291,12 +300,13 @@ public abstract class GatewayConformanceTest {
                 "the class-loader check needs the packaged plugin: return PluginSource.jar(...) from plugin()");
         WeakReference<ClassLoader> loader = openCloseAndUnload(source);
         try {
-            await().atMost(Duration.ofSeconds(10)).pollInSameThread().pollInterval(Duration.ofMillis(100)).until(() -> {
+            await().atMost(unloadBound()).pollInSameThread().pollInterval(Duration.ofMillis(100)).until(() -> {
                 System.gc();
                 return loader.get() == null;
             });
         } catch (ConditionTimeoutException e) {
-            fail(Rule.CLASS_LOADER.broken("the plugin's class loader is still reachable 10 s after close, stop and unload"
+            fail(Rule.CLASS_LOADER.broken("the plugin's class loader is still reachable " + unloadBound().toMillis()
+                    + " ms after close, stop and unload"
                     + holders(loader), "release in close()/Plugin.stop() what a JDK or host class keeps: threads (also "
                     + "idle pool threads), ThreadLocals set on threads you did not create, shutdown hooks, JUL handlers, "
                     + "timers, registered drivers; a heap dump (jcmd <pid> GC.heap_dump) shows the path to the loader"));

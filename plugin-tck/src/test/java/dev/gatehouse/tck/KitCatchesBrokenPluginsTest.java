@@ -3,11 +3,13 @@ package dev.gatehouse.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -79,6 +81,31 @@ class KitCatchesBrokenPluginsTest {
         }
     }
 
+    /** The flawed gateway packed in a plugin jar and loaded through PF4J, as the kit loads real plugins. */
+    static class KeepsItselfInAJvmRegistry extends FlawedKit {
+        static Path jar;
+
+        @Override
+        LineGateway.Flaw flaw() {
+            return LineGateway.Flaw.KEEPS_ITSELF_IN_A_JVM_REGISTRY;
+        }
+
+        @Override
+        protected PluginSource plugin() {
+            return PluginSource.jar(jar);
+        }
+
+        @Override
+        protected TransportControl openTransport() throws Exception {
+            return new LineServer(flaw());
+        }
+
+        @Override
+        protected Duration unloadBound() {
+            return Duration.ofSeconds(3);
+        }
+    }
+
     /** Display name of each failed test to its failure message; passed, skipped and aborted ones are left out. */
     private static Map<String, String> failures(Class<?> kit) {
         Map<String, String> failed = new ConcurrentHashMap<>();
@@ -123,6 +150,33 @@ class KitCatchesBrokenPluginsTest {
         assertThat(failed).containsOnlyKeys("no thread leak after close");
         assertThat(failed.values().iterator().next()).startsWith("Rule 'no thread leak after close' broken")
                 .contains("'line-gateway-stray' (WAITING");
+    }
+
+    @Test
+    void aPluginThatKeepsItselfInAJvmRegistryFailsTheClassLoaderRule(@TempDir Path dir) throws Exception {
+        KeepsItselfInAJvmRegistry.jar = LinePluginJar.build(dir);
+        try {
+            Map<String, String> failed = failures(KeepsItselfInAJvmRegistry.class);
+            assertThat(failed).containsOnlyKeys("no class-loader leak after unload");
+            assertThat(failed.values().iterator().next()).startsWith("Rule 'no class-loader leak after unload' broken")
+                    .contains("the plugin's class loader is still reachable 3000 ms after close, stop and unload");
+        } finally {
+            System.getProperties().remove(LineGateway.REGISTRY_KEY);
+        }
+    }
+
+    @Test
+    void theSameGatewayWithoutTheFlawPassesEveryRuleFromItsJar(@TempDir Path dir) throws Exception {
+        KeepsItselfInAJvmRegistry.jar = LinePluginJar.build(dir);
+        assertThat(failures(ConformingJar.class)).isEmpty();
+    }
+
+    /** The jar-loaded gateway without a flaw: the class-loader check passes when nothing holds the plugin. */
+    static class ConformingJar extends KeepsItselfInAJvmRegistry {
+        @Override
+        LineGateway.Flaw flaw() {
+            return LineGateway.Flaw.NONE;
+        }
     }
 
     @Test

@@ -16,20 +16,35 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.pf4j.Extension;
 
 /**
  * A small gateway for {@link LineServer}, correct unless given a {@link Flaw}: each flaw breaks exactly one
- * rule of the contract, so that the kit can be shown to catch it.
+ * rule of the contract, so that the kit can be shown to catch it. Made directly, or loaded from a plugin
+ * jar ({@link LinePluginJar}), where the flaw comes from the {@code flaw} setting.
  */
-final class LineGateway implements Gateway {
+@Extension
+public final class LineGateway implements Gateway {
 
     /** One deliberate defect. */
-    enum Flaw { NONE, NEVER_MARKS_DISCONNECTED, ACKS_BEFORE_STAGE_COMPLETES, LEAKS_A_THREAD, SECRET_IN_CAUSE }
+    enum Flaw {
+        NONE, NEVER_MARKS_DISCONNECTED, ACKS_BEFORE_STAGE_COMPLETES, LEAKS_A_THREAD, SECRET_IN_CAUSE,
+        /** Puts itself into a JVM-wide registry, as a JDBC driver registered with DriverManager and never removed. */
+        KEEPS_ITSELF_IN_A_JVM_REGISTRY
+    }
 
-    private final Flaw flaw;
+    /** The JVM-wide registry of {@link Flaw#KEEPS_ITSELF_IN_A_JVM_REGISTRY}. */
+    static final String REGISTRY_KEY = "dev.gatehouse.tck.LineGateway.registered";
+
+    /** {@code null}: read from the {@code flaw} setting at each open. */
+    private final Flaw fixedFlaw;
 
     LineGateway(Flaw flaw) {
-        this.flaw = flaw;
+        this.fixedFlaw = flaw;
+    }
+
+    public LineGateway() {
+        this(null);
     }
 
     @Override
@@ -49,8 +64,12 @@ final class LineGateway implements Gateway {
 
     @Override
     public GatewayConnection open(GatewayContext ctx) throws IOException {
+        Flaw flaw = fixedFlaw != null ? fixedFlaw : Flaw.valueOf(ctx.settings().string("flaw", "NONE"));
+        if (flaw == Flaw.KEEPS_ITSELF_IN_A_JVM_REGISTRY) {
+            System.getProperties().put(REGISTRY_KEY, this);
+        }
         Socket s = new Socket(InetAddress.getLoopbackAddress(), ctx.settings().integer("port", 0));
-        Connection c = new Connection(ctx, s);
+        Connection c = new Connection(ctx, s, flaw);
         ctx.executors().threadFactory("reader").newThread(c::readLoop).start();
         if (flaw == Flaw.LEAKS_A_THREAD) {
             CountDownLatch never = new CountDownLatch(1);
@@ -67,14 +86,16 @@ final class LineGateway implements Gateway {
         return c;
     }
 
-    private final class Connection implements GatewayConnection {
+    private static final class Connection implements GatewayConnection {
         private final GatewayContext ctx;
         private final Socket socket;
+        private final Flaw flaw;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        Connection(GatewayContext ctx, Socket socket) {
+        Connection(GatewayContext ctx, Socket socket, Flaw flaw) {
             this.ctx = ctx;
             this.socket = socket;
+            this.flaw = flaw;
         }
 
         void readLoop() {

@@ -33,7 +33,15 @@ final class LineServer implements TransportControl {
     private volatile Socket client;
     private volatile boolean stalled;
 
+    private final LineGateway.Flaw flaw;
+
     LineServer() throws IOException {
+        this(LineGateway.Flaw.NONE);
+    }
+
+    /** A server whose settings tell a jar-loaded {@link LineGateway} which flaw to have. */
+    LineServer(LineGateway.Flaw flaw) throws IOException {
+        this.flaw = flaw;
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread t = new Thread(this::acceptLoop, threadPrefix + "-accept");
         t.setDaemon(true);
@@ -82,7 +90,8 @@ final class LineServer implements TransportControl {
 
     @Override
     public GatewaySettings settings() {
-        return new GatewaySettings("workspaces.conformance.line", Map.of("port", server.getLocalPort(), "secret", SECRET));
+        return new GatewaySettings("workspaces.conformance.line", Map.of("port", server.getLocalPort(), "secret", SECRET,
+                "flaw", flaw.name()));
     }
 
     @Override
