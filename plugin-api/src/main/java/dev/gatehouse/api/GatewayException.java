@@ -7,6 +7,7 @@ public class GatewayException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Whether the same request may succeed if sent again later; part of the serialized form. */
     private final boolean retryable;
 
     /**

@@ -8,6 +8,7 @@ public class GatewaySettingsException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The full path of the offending key; part of the serialized form. */
     private final String keyPath;
 
     /**
