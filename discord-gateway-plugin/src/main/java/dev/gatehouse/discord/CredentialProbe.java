@@ -53,7 +53,7 @@ final class CredentialProbe {
     private CredentialCheck answer(int status, String body, String url) {
         String tokenKey = path + "." + DiscordSettings.TOKEN;
         return switch (status) {
-            case 200 -> CredentialCheck.ok("bot " + field(body, "username") + " (id " + field(body, "id") + ")");
+            case 200 -> CredentialCheck.ok("bot user " + field(body, "username") + " (id " + field(body, "id") + ")");
             case 401 -> CredentialCheck.failed("Discord answered GET /users/@me with HTTP 401 Unauthorized for " + tokenKey
                     + ": the token is wrong, was reset, or the bot was deleted",
                     "copy the current token from the Discord developer portal (your application, Bot, Reset Token)"

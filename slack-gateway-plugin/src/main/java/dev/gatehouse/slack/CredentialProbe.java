@@ -43,7 +43,7 @@ final class CredentialProbe {
                 BotIdentity bot = botToken(sdk.botMethods(), failures);
                 appToken(sdk.slack().methods(settings.appToken()), failures);
                 if (failures.isEmpty()) {
-                    return CredentialCheck.ok("bot " + bot.userId() + " in team " + bot.teamId() + "; app-level token accepted by"
+                    return CredentialCheck.ok("bot user " + bot.userId() + " in team " + bot.teamId() + "; app-level token accepted by"
                             + " apps.connections.open");
                 }
                 return CredentialCheck.failed(String.join("; ", failures.stream().map(Failure::problem).toList()),
