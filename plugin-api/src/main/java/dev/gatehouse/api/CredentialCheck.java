@@ -4,28 +4,21 @@ import java.util.Objects;
 
 /**
  * What the platform said about one workspace's credentials, from {@link Gateway#checkCredentials}: accepted,
- * refused (with what is wrong and how to fix it), or not checked because the plugin cannot check them.
+ * refused or unanswered (with what is wrong and how to fix it), or not checked because the plugin cannot
+ * check them. A final class with factories rather than a record, so that it can grow compatibly.
  * Texts are shown to operators as they are, so they must name settings by key path and never contain a
  * secret's value.
  */
 public final class CredentialCheck {
 
-    /** The three answers a check can give. */
-    public enum Outcome {
-        /** The platform accepted every credential. */
-        OK,
-        /** The platform refused a credential, or could not be asked (see {@link #problem()}). */
-        FAILED,
-        /** The plugin does not implement the check; nothing was asked. */
-        NOT_SUPPORTED
-    }
-
-    private final Outcome outcome;
+    private final boolean checked;
+    private final boolean accepted;
     private final String detail;
     private final String fix;
 
-    private CredentialCheck(Outcome outcome, String detail, String fix) {
-        this.outcome = Objects.requireNonNull(outcome, "outcome");
+    private CredentialCheck(boolean checked, boolean accepted, String detail, String fix) {
+        this.checked = checked;
+        this.accepted = accepted;
         this.detail = Objects.requireNonNull(detail, "detail");
         this.fix = fix;
     }
@@ -33,11 +26,11 @@ public final class CredentialCheck {
     /**
      * The platform accepted the credentials.
      *
-     * @param detail what was confirmed, e.g. {@code "bot U123 in team T9"}; no secret
+     * @param detail what was confirmed, e.g. {@code "bot user U123 in team T9"}; no secret
      * @return the result
      */
     public static CredentialCheck ok(String detail) {
-        return new CredentialCheck(Outcome.OK, detail, null);
+        return new CredentialCheck(true, true, detail, null);
     }
 
     /**
@@ -48,7 +41,7 @@ public final class CredentialCheck {
      * @return the result
      */
     public static CredentialCheck failed(String problem, String fix) {
-        return new CredentialCheck(Outcome.FAILED, problem, Objects.requireNonNull(fix, "fix"));
+        return new CredentialCheck(true, false, problem, Objects.requireNonNull(fix, "fix"));
     }
 
     /**
@@ -57,31 +50,40 @@ public final class CredentialCheck {
      * @return the result
      */
     public static CredentialCheck notSupported() {
-        return new CredentialCheck(Outcome.NOT_SUPPORTED, "this plugin cannot check credentials without connecting", null);
+        return new CredentialCheck(false, false, "this plugin cannot check credentials without connecting", null);
     }
 
     /**
-     * The outcome.
+     * Whether the platform was asked at all.
      *
-     * @return OK, FAILED or NOT_SUPPORTED
+     * @return {@code false} only for {@link #notSupported()}
      */
-    public Outcome outcome() {
-        return outcome;
+    public boolean checked() {
+        return checked;
     }
 
     /**
-     * What was confirmed (OK), what is wrong (FAILED), or why nothing was checked (NOT_SUPPORTED).
+     * Whether the platform accepted every credential.
+     *
+     * @return {@code true} only for {@link #ok(String)}
+     */
+    public boolean accepted() {
+        return accepted;
+    }
+
+    /**
+     * What was confirmed ({@link #ok}), what is wrong ({@link #failed}), or why nothing was checked.
      *
      * @return the text, never {@code null}
      */
-    public String problem() {
+    public String detail() {
         return detail;
     }
 
     /**
      * What the operator should do about a failure.
      *
-     * @return the fix, or {@code null} unless {@link #outcome()} is FAILED
+     * @return the fix, or {@code null} unless the check {@link #failed}
      */
     public String fix() {
         return fix;
@@ -89,6 +91,7 @@ public final class CredentialCheck {
 
     @Override
     public String toString() {
-        return "CredentialCheck[" + outcome + ": " + detail + (fix == null ? "" : "; fix: " + fix) + "]";
+        return "CredentialCheck[" + (!checked ? "not supported" : accepted ? "ok" : "failed") + ": " + detail
+                + (fix == null ? "" : "; fix: " + fix) + "]";
     }
 }

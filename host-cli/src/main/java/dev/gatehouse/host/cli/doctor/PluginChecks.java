@@ -114,12 +114,11 @@ final class PluginChecks {
         if (r == null) {
             return Finding.fail(check, "plugin " + b.pluginId() + " returned no answer", "report this to the plugin's authors");
         }
-        return switch (r.outcome()) {
-            case OK -> Finding.ok(check, r.problem());
-            case FAILED -> Finding.fail(check, r.problem(), r.fix());
-            case NOT_SUPPORTED -> Finding.skip(check, "plugin " + b.pluginId() + " " + b.version() + " cannot check"
-                    + " credentials (" + r.problem() + ")");
-        };
+        if (!r.checked()) {
+            return Finding.skip(check, "plugin " + b.pluginId() + " " + b.version() + " cannot check credentials ("
+                    + r.detail() + ")");
+        }
+        return r.accepted() ? Finding.ok(check, r.detail()) : Finding.fail(check, r.detail(), r.fix());
     }
 
     /** The values of the plugin's declared secret keys are masked too, as the host masks them. */
