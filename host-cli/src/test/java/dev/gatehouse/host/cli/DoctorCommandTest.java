@@ -2,9 +2,13 @@ package dev.gatehouse.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.host.GatewayHost;
+import dev.gatehouse.host.config.ConfigLoader;
+import dev.gatehouse.host.config.GatehouseConfig;
 import dev.gatehouse.host.exit.ExitCodes;
 import dev.gatehouse.host.testing.LoopbackServer;
 import dev.gatehouse.host.testing.PluginJars;
+import dev.gatehouse.host.testing.RecordingExit;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -132,6 +136,24 @@ class DoctorCommandTest {
             assertThat(code).isEqualTo(ExitCodes.CONFIG_INVALID);
             assertThat(lines()).anyMatch(l -> l.startsWith("FAIL admin.listen 127.0.0.1:" + squatter.getLocalPort()
                     + ": cannot be bound (") && l.contains("-- fix: stop that program"));
+        }
+    }
+
+    @Test
+    void anAdminPortHeldByARunningGatehouseIsToldApartAndPasses() throws Exception {
+        Path hostDir = Files.createDirectories(dir.resolve("running"));
+        Files.createDirectories(hostDir.resolve("plugins"));
+        GatehouseConfig running = new ConfigLoader().parse("admin:\n  listen: 127.0.0.1:0\nworkspaces: {}\n",
+                hostDir.resolve("g.yaml").toString(), hostDir);
+        try (GatewayHost host = GatewayHost.builder().config(running).processExit(new RecordingExit()).adminApi(true).build()) {
+            host.start();
+            int port = host.adminPort().orElseThrow();
+
+            int code = doctor(config("run/heartbeat", port));
+
+            assertThat(code).as(out.toString()).isEqualTo(ExitCodes.OK);
+            assertThat(lines()).contains("OK   admin.listen 127.0.0.1:" + port + ": in use by a running gatehouse (its /livez"
+                    + " answered); a second host on this address would fail to start");
         }
     }
 
