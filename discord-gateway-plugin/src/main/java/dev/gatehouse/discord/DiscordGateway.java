@@ -1,11 +1,13 @@
 package dev.gatehouse.discord;
 
+import dev.gatehouse.api.CredentialCheck;
 import dev.gatehouse.api.Gateway;
 import dev.gatehouse.api.GatewayConnection;
 import dev.gatehouse.api.GatewayContext;
 import dev.gatehouse.api.GatewaySettings;
 import dev.gatehouse.api.PluginContext;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Set;
 import org.pf4j.Extension;
 
@@ -61,6 +63,16 @@ public class DiscordGateway implements Gateway {
     @Override
     public URI probeUri(GatewaySettings settings) {
         return DiscordSettings.parse(settings).probeUrl();
+    }
+
+    /** {@code GET <apiUrl>users/@me} with the bot token; see {@link CredentialProbe}. */
+    @Override
+    public CredentialCheck checkCredentials(GatewaySettings settings, Duration timeout) {
+        if (plugin == null) {
+            throw new IllegalStateException("this DiscordGateway was built without the host's PluginContext;"
+                    + " credentials are checked by a Gatehouse host, which passes it");
+        }
+        return new CredentialProbe(DiscordSettings.parse(settings), settings.path()).check(plugin.executors(), timeout);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.gatehouse.api;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Set;
 import org.pf4j.ExtensionPoint;
 
@@ -65,6 +66,29 @@ public interface Gateway extends ExtensionPoint {
      * @return the probe URL
      */
     URI probeUri(GatewaySettings settings);
+
+    /**
+     * Asks the platform whether this workspace's credentials are accepted, without opening a connection:
+     * {@code gatehouse doctor} calls it for every configured workspace, possibly while a host with the same
+     * configuration runs. Use the platform's cheapest read-only identity call (Slack's {@code auth.test},
+     * Discord's {@code GET /users/@me}) against the URLs the settings configure, so that a simulator or
+     * proxy is asked instead of the real platform when the settings say so.
+     *
+     * <p>The host calls this on a thread of its own and stops waiting after {@code timeout}; bound your
+     * own network calls by it so that nothing outlives the check. Create no thread except through
+     * {@link PluginContext#executors()}, and release whatever the check created before returning. A
+     * refusal is reported as {@link CredentialCheck#failed}, not thrown; an exception means the check itself
+     * failed (the host reports its message, with secrets masked). The default answers
+     * {@link CredentialCheck#notSupported()}, so plugins written before this method existed keep working.
+     *
+     * @param settings the settings under {@code workspaces.<id>.<platform>}, already {@link #validate validated}
+     * @param timeout how long the check may take in all
+     * @return the platform's answer
+     * @throws Exception when the check could not be carried out
+     */
+    default CredentialCheck checkCredentials(GatewaySettings settings, Duration timeout) throws Exception {
+        return CredentialCheck.notSupported();
+    }
 
     /**
      * Opens one connection for one workspace.

@@ -35,14 +35,11 @@ final class FatalAuthErrors {
      * @param settingsPath e.g. {@code workspaces.acme.slack}
      */
     static String message(String settingsPath, String method, TokenKind kind, String error) {
-        String key = kind == TokenKind.APP ? SlackSettings.APP_TOKEN : SlackSettings.BOT_TOKEN;
-        String fix = switch (kind) {
-            case APP -> "create a new app-level token with the connections:write scope (app settings > Basic"
-                    + " Information > App-Level Tokens), make sure Socket Mode is enabled, and put the token in "
-                    + settingsPath + "." + key;
-            case BOT -> "reinstall the app to the workspace and put its Bot User OAuth Token (xoxb-...) in "
-                    + settingsPath + "." + key;
-        };
+        return problem(settingsPath, method, kind, error) + "; " + fix(settingsPath, kind);
+    }
+
+    /** What is wrong: the method, Slack's error code, the setting (never its value) and what the code means. */
+    static String problem(String settingsPath, String method, TokenKind kind, String error) {
         String why = switch (error) {
             case "account_inactive" -> "the workspace or the bot user is deactivated";
             case "not_allowed_token_type" -> "this is the wrong kind of token for " + method;
@@ -50,7 +47,21 @@ final class FatalAuthErrors {
             case "token_expired" -> "the token expired";
             default -> "the token is not valid";
         };
-        return "Slack answered " + method + " with '" + error + "' for " + settingsPath + "." + key + ": " + why
-                + "; " + fix;
+        return "Slack answered " + method + " with '" + error + "' for " + settingsPath + "." + key(kind) + ": " + why;
+    }
+
+    /** How to get a working token of this kind into the setting. */
+    static String fix(String settingsPath, TokenKind kind) {
+        return switch (kind) {
+            case APP -> "create a new app-level token with the connections:write scope (app settings > Basic"
+                    + " Information > App-Level Tokens), make sure Socket Mode is enabled, and put the token in "
+                    + settingsPath + "." + key(kind);
+            case BOT -> "reinstall the app to the workspace and put its Bot User OAuth Token (xoxb-...) in "
+                    + settingsPath + "." + key(kind);
+        };
+    }
+
+    private static String key(TokenKind kind) {
+        return kind == TokenKind.APP ? SlackSettings.APP_TOKEN : SlackSettings.BOT_TOKEN;
     }
 }

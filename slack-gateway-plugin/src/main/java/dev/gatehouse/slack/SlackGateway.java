@@ -1,10 +1,13 @@
 package dev.gatehouse.slack;
 
+import dev.gatehouse.api.CredentialCheck;
 import dev.gatehouse.api.Gateway;
 import dev.gatehouse.api.GatewayConnection;
 import dev.gatehouse.api.GatewayContext;
 import dev.gatehouse.api.GatewaySettings;
+import dev.gatehouse.api.PluginContext;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Set;
 import org.pf4j.Extension;
 
@@ -14,6 +17,22 @@ import org.pf4j.Extension;
  */
 @Extension
 public class SlackGateway implements Gateway {
+
+    private final PluginContext plugin;
+
+    /**
+     * The host's constructor: a credential check runs the SDK on the plugin's executors.
+     *
+     * @param plugin the plugin's host services
+     */
+    public SlackGateway(PluginContext plugin) {
+        this.plugin = plugin;
+    }
+
+    /** For validation outside a host (credentials cannot be checked). */
+    public SlackGateway() {
+        this(null);
+    }
 
     @Override
     public String platform() {
@@ -39,6 +58,16 @@ public class SlackGateway implements Gateway {
     @Override
     public URI probeUri(GatewaySettings settings) {
         return SlackSettings.from(settings).probeUri();
+    }
+
+    /** {@code auth.test} with the bot token and {@code apps.connections.open} with the app token; see {@link CredentialProbe}. */
+    @Override
+    public CredentialCheck checkCredentials(GatewaySettings settings, Duration timeout) throws Exception {
+        if (plugin == null) {
+            throw new IllegalStateException("this SlackGateway was built without the host's PluginContext;"
+                    + " credentials are checked by a Gatehouse host, which passes it");
+        }
+        return new CredentialProbe(SlackSettings.from(settings), settings.path()).check(plugin.executors(), timeout);
     }
 
     @Override

@@ -42,6 +42,12 @@ final class SlackSdk implements AutoCloseable {
     }
 
     static SlackSdk create(SlackSettings settings, SdkExecutors executors, ApiWatch watch) {
+        return create(settings, executors, watch, READ_BOUND_MILLIS, CONNECT_BOUND_MILLIS);
+    }
+
+    /** As {@link #create(SlackSettings, SdkExecutors, ApiWatch)}, with other bounds (a one-shot check has its own). */
+    static SlackSdk create(SlackSettings settings, SdkExecutors executors, ApiWatch watch, int readBoundMillis,
+            int connectBoundMillis) {
         SlackConfig config = new SlackConfig();
         // Stats off first: the constructor above just started four metrics threads on the SDK's own
         // pool; this stops them, and no new ones start on ours once the provider is set below.
@@ -56,8 +62,8 @@ final class SlackSdk implements AutoCloseable {
                 .readTimeout(0, TimeUnit.MILLISECONDS)
                 .writeTimeout(0, TimeUnit.MILLISECONDS)
                 .callTimeout(0, TimeUnit.MILLISECONDS)
-                .connectTimeout(CONNECT_BOUND_MILLIS, TimeUnit.MILLISECONDS)
-                .socketFactory(new BoundedReadSockets(READ_BOUND_MILLIS, CONNECT_BOUND_MILLIS))
+                .connectTimeout(connectBoundMillis, TimeUnit.MILLISECONDS)
+                .socketFactory(new BoundedReadSockets(readBoundMillis, connectBoundMillis))
                 // HTTP/2 parks a reader on an idle connection, which a read bound would keep failing.
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .addInterceptor(watch).build();
@@ -106,6 +112,11 @@ final class SlackSdk implements AutoCloseable {
     void refuseCalls(String subject) {
         watch.refuseCalls(subject);
         http.dispatcher().cancelAll();
+    }
+
+    /** Closes the pooled keep-alive sockets now, instead of leaving them to OkHttp's idle eviction. */
+    void releaseIdleConnections() {
+        http.connectionPool().evictAll();
     }
 
     /** Releases the HTTP client and the configuration's pools. */

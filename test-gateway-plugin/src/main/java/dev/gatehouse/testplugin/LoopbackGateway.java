@@ -1,11 +1,13 @@
 package dev.gatehouse.testplugin;
 
+import dev.gatehouse.api.CredentialCheck;
 import dev.gatehouse.api.Gateway;
 import dev.gatehouse.api.GatewayConnection;
 import dev.gatehouse.api.GatewayContext;
 import dev.gatehouse.api.GatewaySettings;
 import dev.gatehouse.api.PluginContext;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Set;
 import org.pf4j.Extension;
 
@@ -50,6 +52,11 @@ public class LoopbackGateway implements Gateway {
     @Override
     public URI probeUri(GatewaySettings settings) {
         return settings.uri("probeUrl", URI.create("http://127.0.0.1:" + settings.integer("port", 0) + "/probe"));
+    }
+
+    @Override
+    public CredentialCheck checkCredentials(GatewaySettings settings, Duration timeout) throws Exception {
+        return LoopbackCheck.check(settings, timeout);
     }
 
     @Override

@@ -332,6 +332,17 @@ public final class PluginRuntime implements AutoCloseable, GatewayBindings {
         return s;
     }
 
+    /**
+     * Runs a query of a started plugin's gateway on a thread of its own (see {@link PluginCall}), waiting at
+     * most {@code bound}; for one-shot questions such as {@code gatehouse doctor}'s credential check.
+     *
+     * @param what the call, as messages name it, e.g. {@code Gateway.checkCredentials()}
+     * @throws PluginRuntimeException if the call threw (the cause is kept) or did not return within the bound
+     */
+    public static <T> T callBounded(GatewayBinding b, String what, Duration bound, Callable<T> body) {
+        return PluginCall.run(b.pluginId(), what, b.loader(), bound, body);
+    }
+
     /** Runs plugin code with the plugin's class loader as the thread's context class loader. */
     public static <T> T withLoader(ClassLoader loader, Callable<T> body) {
         try {

@@ -70,6 +70,8 @@ public final class LoopbackServer implements AutoCloseable {
     /** The next this-many plugin connections get no CONNECTED line. */
     public final java.util.concurrent.atomic.AtomicInteger refuseNext = new java.util.concurrent.atomic.AtomicInteger();
     public final List<Conn> connections = new CopyOnWriteArrayList<>();
+    /** Workspace → the reason a {@code CHECK} line of it is answered with ({@code REVOKED <reason>}). */
+    public final Map<String, String> revokedCredentials = new ConcurrentHashMap<>();
     private final Map<String, Integer> live = new ConcurrentHashMap<>();
     /** Events sent and not acknowledged, by workspace, in send order: redelivered on the next connection. */
     private final Map<String, java.util.LinkedHashMap<String, String>> unacked = new ConcurrentHashMap<>();
@@ -110,6 +112,14 @@ public final class LoopbackServer implements AutoCloseable {
                 OutputStream o = s.getOutputStream();
                 o.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
                 o.flush();
+                return;
+            }
+            if (first.startsWith("CHECK ")) {
+                String ws = first.substring(6).trim();
+                Writer w = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
+                String reason = revokedCredentials.get(ws);
+                w.write((reason != null ? "REVOKED " + reason : "OK " + ws) + "\n");
+                w.flush();
                 return;
             }
             String[] p = first.split(" ");
