@@ -5,6 +5,7 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Points all logging of this JVM at one file ({@code bench-logback.xml}), replacing whatever configuration
@@ -28,6 +29,9 @@ final class BenchLogging {
         } catch (JoranException e) {
             System.err.println("bench: logging not configured: " + e.getMessage());
         }
-        dev.gatehouse.host.logging.JulBridge.install(); // Tyrus and Grizzly log through java.util.logging
+        if (!SLF4JBridgeHandler.isInstalled()) { // Tyrus and Grizzly log through java.util.logging
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
     }
 }
