@@ -10,7 +10,8 @@
 #   -f  heartbeat file                       (default: $GATEHOUSE_HEARTBEAT or /var/lib/gatehouse/run/gatehouse.alive)
 #   -s  age in seconds that counts as stale  (default: 900, above the reconnect budget: see README)
 #   -u  URL that must answer for the network to count as up (default: https://slack.com/api/api.test)
-#   -r  command that restarts the service    (default: systemctl restart gatehouse)
+#   -r  command that restarts the service    (default: systemctl try-restart gatehouse: never starts a
+#       service an operator stopped)
 #   -n  dry run: report, never restart
 #
 # Exit codes:
@@ -25,7 +26,7 @@ set -u
 file="${GATEHOUSE_HEARTBEAT:-/var/lib/gatehouse/run/gatehouse.alive}"
 stale=900
 probe="https://slack.com/api/api.test"
-restart="systemctl restart gatehouse"
+restart="systemctl try-restart gatehouse"
 dry=0
 
 while getopts "f:s:u:r:nh" opt; do

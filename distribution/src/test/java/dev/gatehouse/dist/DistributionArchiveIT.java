@@ -215,8 +215,11 @@ class DistributionArchiveIT {
         }
     }
 
+    /** One client for every poll (each HttpClient keeps a selector thread of its own). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
     private static JsonNode status(String url) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/status"))
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/status"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         return new ObjectMapper().readTree(r.body());
     }

@@ -134,6 +134,12 @@ public final class GatewayHost implements AutoCloseable, HostControl {
         started = true;
         GatehouseConfig c = config;
         Secrets.register(c.secrets());
+        if (!Secrets.logMasking()) {
+            log.warn("log lines are not masked: the host keeps secrets out of its own status and errors, but what "
+                    + "plugins and chat libraries log goes to the log as is; include host-logback's "
+                    + "dev/gatehouse/host/logback/conversion-rules.xml in logback.xml, or mask with Secrets.redact in "
+                    + "your layout and call Secrets.declareLogMasking() (README, Embedding)");
+        }
         previousRunLastAlive = c.heartbeatFile().flatMap(GatewayHost::readHeartbeat)
                 .filter(at -> Duration.between(at, clock.instant()).compareTo(c.health().outageReportAfter()) > 0);
         running = assemble(c);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.gatehouse.host.config.ConfigLoader;
 import dev.gatehouse.host.status.ConnectionState;
 import dev.gatehouse.host.status.ConnectionStatus;
+import dev.gatehouse.host.testing.LogCapture;
 import dev.gatehouse.host.testing.LoopbackServer;
 import dev.gatehouse.host.testing.PluginJars;
 import dev.gatehouse.host.testing.RecordingListener;
@@ -86,7 +87,17 @@ class EmbeddedHostTest {
         assertThat(events.giveUps).singleElement().asString().contains("acme").contains("2 consecutive failed");
         await().atMost(Duration.ofSeconds(5)).until(() -> acme().state() == ConnectionState.STOPPED);
         assertThat(acme().lastError()).startsWith("gave up after 2 consecutive failed attempts; the last: ");
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("gatehouse-exit"));
+    }
+
+    @Test
+    void withoutAMaskingLogLayoutTheHostSaysSoAtStart() throws Exception {
+        // This module's logback-test.xml is plain logback, as an application that did not include host-logback.
+        try (LogCapture logs = new LogCapture("%level %logger - %msg%n")) {
+            host = builder("openTimeout: 2s", server.port()).build();
+            host.start();
+            assertThat(logs.text()).contains("WARN dev.gatehouse.host.GatewayHost - log lines are not masked")
+                    .contains("conversion-rules.xml");
+        }
     }
 
     @Test

@@ -71,10 +71,21 @@ final class Secrets {
         for (String[] m : messages) {
             all.forEach((value, key) -> {
                 if (value.length() >= 4 && m[1] != null && m[1].contains(value)) {
-                    found.add(m[0] + " shows the value of '" + key + "': " + m[1].replace(value, "****"));
+                    found.add(m[0] + " shows the value of '" + key + "': " + masked(m[1], all.keySet()));
                 }
             });
         }
         return found;
+    }
+
+    /** The message with every known value masked, not only the one being reported (it may hold several). */
+    private static String masked(String message, java.util.Set<String> values) {
+        String out = message;
+        for (String v : values) {
+            if (v.length() >= 4) {
+                out = out.replace(v, "****");
+            }
+        }
+        return out;
     }
 }

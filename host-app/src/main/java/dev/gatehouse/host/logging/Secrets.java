@@ -17,6 +17,7 @@ public final class Secrets {
     public static final String MASK = "[REDACTED]";
 
     private static final List<String> VALUES = new CopyOnWriteArrayList<>();
+    private static volatile boolean logMasking;
     private static final Pattern SHAPES = Pattern.compile(
             "xox[abposr]-[A-Za-z0-9-]{6,}"
             + "|xapp-[A-Za-z0-9-]{6,}"
@@ -35,6 +36,20 @@ public final class Secrets {
             }
         }
         VALUES.sort(Comparator.comparingInt(String::length).reversed());
+    }
+
+    /**
+     * Declares that the log layout masks lines with {@link #redact} (host-logback's converters call this
+     * when they start; an application masking in a layout of its own calls it too). Without it the host
+     * warns at start that what plugins and libraries log is not masked.
+     */
+    public static void declareLogMasking() {
+        logMasking = true;
+    }
+
+    /** Whether a log layout declared that it masks secrets. */
+    public static boolean logMasking() {
+        return logMasking;
     }
 
     /** Masks every known secret and every token-shaped string. */

@@ -9,6 +9,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 public final class RedactingMessageConverter extends MessageConverter {
 
     @Override
+    public void start() {
+        Secrets.declareLogMasking();
+        super.start();
+    }
+
+    @Override
     public String convert(ILoggingEvent event) {
         return Secrets.redact(super.convert(event));
     }
