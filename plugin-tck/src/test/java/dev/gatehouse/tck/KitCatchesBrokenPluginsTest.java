@@ -133,7 +133,7 @@ class KitCatchesBrokenPluginsTest {
                 "secrets absent from every message");
         assertThat(failed.get("markDisconnected once per socket loss"))
                 .startsWith("Rule 'markDisconnected once per socket loss' broken")
-                .contains("no markDisconnected within 2000 ms of the server dropping the socket")
+                .contains("no markDisconnected within 5000 ms of the server dropping the socket")
                 .contains("Fix: hook the library's close/failure callback");
     }
 
