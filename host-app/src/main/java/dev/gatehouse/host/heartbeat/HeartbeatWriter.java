@@ -47,6 +47,8 @@ public final class HeartbeatWriter {
     private volatile long lastSupervisionPulseNanos;
     private volatile HeartbeatStatus status;
     private volatile boolean running;
+    /** Held by a beat while it runs: {@link #stop()} takes it, so no write is in flight once stop returns. */
+    private final java.util.concurrent.locks.ReentrantLock beating = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean errorLogged;
 
     /**
@@ -82,14 +84,35 @@ public final class HeartbeatWriter {
         scheduler.execute(this::beat);
     }
 
+    /**
+     * Stops the writes. Returns once a write in flight has finished (bounded: 5 s, file I/O only), so a
+     * caller may remove the heartbeat's folder right after.
+     */
     public void stop() {
         running = false;
+        try {
+            if (beating.tryLock(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                beating.unlock();
+            } else {
+                log.warn("a heartbeat write to {} is still running 5 s into shutdown", file);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void beat() {
-        if (!running) {
-            return;
+        beating.lock();
+        try {
+            if (running) {
+                beatOnce();
+            }
+        } finally {
+            beating.unlock();
         }
+    }
+
+    private void beatOnce() {
         lastPulseNanos = ticker.nanos();
         try {
             supervision.execute(() -> lastSupervisionPulseNanos = ticker.nanos());

@@ -100,4 +100,41 @@ class HeartbeatWriterTest {
         time.advance(Duration.ofSeconds(11));
         assertThat(w.isProgressing()).as("no supervision pulse for 3 intervals").isFalse();
     }
+
+    // A loaded CI run failed deleting a test's temp folder: a heartbeat write still in flight after the host's
+    // close() had returned recreated run/ under it. stop() must return only once no write is in progress.
+    @Test
+    void stopReturnsOnlyAfterAWriteInProgressAndNoWriteFollows() throws Exception {
+        Path file = dir.resolve("run/alive");
+        java.util.concurrent.CountDownLatch inPulse = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ScheduledExecutorService pool = java.util.concurrent.Executors.newScheduledThreadPool(1);
+        try {
+            HeartbeatWriter w = new HeartbeatWriter(file, Duration.ofMillis(100),
+                    new dev.gatehouse.host.time.ExecutorScheduler(pool), time, time.clock(), () -> {
+                        inPulse.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return List.of();
+                    });
+            w.start();
+            assertThat(inPulse.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.CompletableFuture<Void> stopped = java.util.concurrent.CompletableFuture.runAsync(w::stop);
+            org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                    .until(() -> !stopped.isDone());
+            release.countDown();
+            stopped.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(file).exists(); // the write in flight finished before stop() returned
+            Files.delete(file);
+            Files.delete(file.getParent());
+            org.awaitility.Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> !Files.exists(file.getParent()));
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
 }
