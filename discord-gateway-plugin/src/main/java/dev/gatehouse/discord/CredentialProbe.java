@@ -2,7 +2,9 @@ package dev.gatehouse.discord;
 
 import dev.gatehouse.api.CredentialCheck;
 import dev.gatehouse.api.GatewayExecutors;
+import dev.gatehouse.api.Durations;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.regex.Matcher;
@@ -30,16 +32,21 @@ final class CredentialProbe {
         this.path = path;
     }
 
+    /** Connect and every read end by one deadline, {@code timeout} from now, so the check never outlasts it. */
     CredentialCheck check(GatewayExecutors executors, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         String url = settings.apiUrl() + "users/@me";
         ExecutorService unused = executors.newExecutor("credential-check", 1); // OkHttp's dispatcher needs one; sync calls never use it
-        OkHttpClient client = RestHttpClient.create(timeout, unused);
+        OkHttpClient client = RestHttpClient.create(timeout, unused, deadline);
         Request request = new Request.Builder().url(url).header("Authorization", "Bot " + settings.token())
                 .header("User-Agent", "DiscordBot (" + JDAInfo.GITHUB + ", " + JDAInfo.VERSION + ")")
                 .header("Connection", "close").get().build();
         try (Response r = client.newCall(request).execute()) {
             String body = r.body() == null ? "" : r.body().string();
             return answer(r.code(), body, url);
+        } catch (SocketTimeoutException e) {
+            return CredentialCheck.failed("no answer from Discord at " + url + " within " + Durations.format(timeout),
+                    "check the network and any proxy, and " + path + "." + DiscordSettings.API_URL);
         } catch (IOException e) {
             return CredentialCheck.failed("could not reach Discord at " + url + " (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")",

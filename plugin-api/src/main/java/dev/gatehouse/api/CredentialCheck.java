@@ -41,7 +41,7 @@ public final class CredentialCheck {
      * @return the result
      */
     public static CredentialCheck failed(String problem, String fix) {
-        return new CredentialCheck(true, false, problem, Objects.requireNonNull(fix, "fix"));
+        return new CredentialCheck(true, false, Objects.requireNonNull(problem, "problem"), Objects.requireNonNull(fix, "fix"));
     }
 
     /**

@@ -75,8 +75,10 @@ public interface Gateway extends ExtensionPoint {
      * proxy is asked instead of the real platform when the settings say so.
      *
      * <p>The host calls this on a thread of its own and stops waiting after {@code timeout}; bound your
-     * own network calls by it so that nothing outlives the check. Create no thread except through
-     * {@link PluginContext#executors()}, and release whatever the check created before returning. A
+     * own network calls by it so that nothing outlives the check. Create no thread of your own: use the
+     * executors your extension received through its {@link PluginContext} constructor; a plugin without
+     * one may run the check on the calling thread, bounded by {@code timeout}. Release whatever the check
+     * created before returning. A
      * refusal is reported as {@link CredentialCheck#failed}, not thrown; an exception means the check itself
      * failed (the host reports its message, with secrets masked). The default answers
      * {@link CredentialCheck#notSupported()}, so plugins written before this method existed keep working.

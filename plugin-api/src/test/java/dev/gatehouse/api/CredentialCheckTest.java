@@ -1,6 +1,7 @@
 package dev.gatehouse.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import java.net.URI;
 import java.time.Duration;
@@ -44,5 +45,12 @@ class CredentialCheckTest {
         assertThat(r).hasToString("CredentialCheck[failed: workspaces.a.x.token was refused; fix: put a new token in"
                 + " workspaces.a.x.token]");
         assertThat(CredentialCheck.ok("bot user U1").accepted()).isTrue();
+    }
+
+    @Test
+    void aMissingProblemOrFixIsNamedInTheException() {
+        assertThatNullPointerException().isThrownBy(() -> CredentialCheck.failed(null, "a fix")).withMessage("problem");
+        assertThatNullPointerException().isThrownBy(() -> CredentialCheck.failed("a problem", null)).withMessage("fix");
+        assertThatNullPointerException().isThrownBy(() -> CredentialCheck.ok(null)).withMessage("detail");
     }
 }

@@ -7,7 +7,9 @@ import com.slack.api.methods.response.auth.AuthTestResponse;
 import dev.gatehouse.api.CredentialCheck;
 import dev.gatehouse.api.GatewayExecutors;
 import dev.gatehouse.slack.FatalAuthErrors.TokenKind;
+import dev.gatehouse.api.Durations;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,16 +34,24 @@ final class CredentialProbe {
         this.path = path;
     }
 
-    /** Both calls on one short-lived SDK instance of its own, each read bounded by half the timeout. */
+    /**
+     * Both calls on one short-lived SDK instance of its own, under one deadline {@code timeout} from now: each
+     * connect and read gets only the time left, and the second call is not made once none is left.
+     */
     CredentialCheck check(GatewayExecutors executors, Duration timeout) throws Exception {
-        int half = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis() / 2));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int bound = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         SdkStatics.stopStaticMetricsThreads();
         SdkExecutors pools = new SdkExecutors(executors);
-        try (SlackSdk sdk = SlackSdk.create(settings, pools, new ApiWatch(path, fatal -> { }), half, half)) {
+        try (SlackSdk sdk = SlackSdk.create(settings, pools, new ApiWatch(path, fatal -> { }), bound, bound, deadline)) {
             try {
                 List<Failure> failures = new ArrayList<>();
-                BotIdentity bot = botToken(sdk.botMethods(), failures);
-                appToken(sdk.slack().methods(settings.appToken()), failures);
+                BotIdentity bot = botToken(sdk.botMethods(), failures, timeout);
+                if (System.nanoTime() - deadline < 0) {
+                    appToken(sdk.slack().methods(settings.appToken()), failures, timeout);
+                } else if (failures.isEmpty() || !failures.get(failures.size() - 1).timedOut()) {
+                    failures.add(noAnswer("apps.connections.open was not asked", timeout));
+                }
                 if (failures.isEmpty()) {
                     return CredentialCheck.ok("bot user " + bot.userId() + " in team " + bot.teamId() + "; app-level token accepted by"
                             + " apps.connections.open");
@@ -56,27 +66,39 @@ final class CredentialProbe {
     }
 
     /** @return who the bot is, or {@code null} after adding a failure */
-    private BotIdentity botToken(MethodsClient methods, List<Failure> failures) {
-        AuthTestResponse r = call("auth.test", TokenKind.BOT, failures, () -> methods.authTest(req -> req));
+    private BotIdentity botToken(MethodsClient methods, List<Failure> failures, Duration timeout) {
+        AuthTestResponse r = call("auth.test", TokenKind.BOT, failures, timeout, () -> methods.authTest(req -> req));
         return r == null ? null : new BotIdentity(r.getUserId(), r.getBotId(), r.getTeamId());
     }
 
-    private void appToken(MethodsClient methods, List<Failure> failures) {
-        call("apps.connections.open", TokenKind.APP, failures, () -> methods.appsConnectionsOpen(req -> req));
+    private void appToken(MethodsClient methods, List<Failure> failures, Duration timeout) {
+        call("apps.connections.open", TokenKind.APP, failures, timeout, () -> methods.appsConnectionsOpen(req -> req));
     }
 
-    private record Failure(String problem, String fix) {
+    private Failure noAnswer(String what, Duration timeout) {
+        return new Failure("no answer from Slack within " + Durations.format(timeout) + " (" + what + ")",
+                "check the network and any proxy, and " + path + "." + SlackSettings.API_URL, true);
+    }
+
+    private record Failure(String problem, String fix, boolean timedOut) {
+        Failure(String problem, String fix) {
+            this(problem, fix, false);
+        }
     }
 
     private interface Call<R> {
         R run() throws IOException, SlackApiException;
     }
 
-    private <R extends SlackApiTextResponse> R call(String method, TokenKind kind, List<Failure> failures, Call<R> call) {
+    private <R extends SlackApiTextResponse> R call(String method, TokenKind kind, List<Failure> failures, Duration timeout,
+            Call<R> call) {
         String url = settings.apiUrl() + method;
         R r;
         try {
             r = call.run();
+        } catch (SocketTimeoutException e) {
+            failures.add(noAnswer(method + " at " + url, timeout));
+            return null;
         } catch (IOException e) {
             failures.add(new Failure("could not reach Slack at " + url + " (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")",

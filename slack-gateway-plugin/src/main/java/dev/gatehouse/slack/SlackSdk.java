@@ -48,6 +48,12 @@ final class SlackSdk implements AutoCloseable {
     /** As {@link #create(SlackSettings, SdkExecutors, ApiWatch)}, with other bounds (a one-shot check has its own). */
     static SlackSdk create(SlackSettings settings, SdkExecutors executors, ApiWatch watch, int readBoundMillis,
             int connectBoundMillis) {
+        return create(settings, executors, watch, readBoundMillis, connectBoundMillis, BoundedReadSockets.NO_DEADLINE);
+    }
+
+    /** As above, with every connect and read also ending by {@code deadlineNanos}, a {@link System#nanoTime()} value. */
+    static SlackSdk create(SlackSettings settings, SdkExecutors executors, ApiWatch watch, int readBoundMillis,
+            int connectBoundMillis, long deadlineNanos) {
         SlackConfig config = new SlackConfig();
         // Stats off first: the constructor above just started four metrics threads on the SDK's own
         // pool; this stops them, and no new ones start on ours once the provider is set below.
@@ -63,7 +69,7 @@ final class SlackSdk implements AutoCloseable {
                 .writeTimeout(0, TimeUnit.MILLISECONDS)
                 .callTimeout(0, TimeUnit.MILLISECONDS)
                 .connectTimeout(connectBoundMillis, TimeUnit.MILLISECONDS)
-                .socketFactory(new BoundedReadSockets(readBoundMillis, connectBoundMillis))
+                .socketFactory(new BoundedReadSockets(readBoundMillis, connectBoundMillis, deadlineNanos))
                 // HTTP/2 parks a reader on an idle connection, which a read bound would keep failing.
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .addInterceptor(watch).build();

@@ -1,6 +1,7 @@
 package dev.gatehouse.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.host.GatewayHost;
 import dev.gatehouse.host.config.ConfigLoader;
@@ -15,8 +16,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,10 +49,14 @@ class DoctorCommandTest {
     }
 
     private int doctor(Path config) {
+        return doctor(config, "5s");
+    }
+
+    private int doctor(Path config, String timeout) {
         CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        return cl.execute("doctor", "--config", config.toString(), "--timeout", "5s");
+        return cl.execute("doctor", "--config", config.toString(), "--timeout", timeout);
     }
 
     private Path config(String heartbeatFile, int adminPort) throws Exception {
@@ -92,10 +99,12 @@ class DoctorCommandTest {
                 .anyMatch(l -> l.startsWith("OK   credentials workspaces.beta.loopback: the loopback server accepted"))
                 .anyMatch(l -> l.matches("OK   probe http://127\\.0\\.0\\.1:\\d+/probe: reachable, HTTP 200"
                         + " \\(workspaces\\.acme\\.loopback, workspaces\\.beta\\.loopback\\)"))
-                .anyMatch(l -> l.startsWith("OK   heartbeat.file ") && l.contains("(created it, as the host would)"))
+                .anyMatch(l -> l.startsWith("OK   heartbeat.file " + dir.resolve("run/heartbeat") + ": folder "
+                        + dir.resolve("run") + " is missing; the host creates it at start (" + dir + " is writable"))
                 .anyMatch(l -> l.startsWith("OK   admin.listen 127.0.0.1:"));
         assertThat(lines().get(lines().size() - 1)).endsWith("all " + checks.size() + " checks passed");
-        assertThat(dir.resolve("run")).isDirectory();
+        assertThat(dir.resolve("run")).as("the doctor creates nothing: run as root, it would leave a folder the service"
+                + " user cannot write").doesNotExist();
         assertThat(server.connections).as("no connection was opened").isEmpty();
     }
 
@@ -116,7 +125,7 @@ class DoctorCommandTest {
     }
 
     @Test
-    void anUnwritableHeartbeatFolderFails() throws Exception {
+    void aHeartbeatFolderThatCannotBeCreatedFailsAndNothingIsCreated() throws Exception {
         // A regular file where a folder must be: no user, root included, can create the folder.
         Files.writeString(dir.resolve("blocker"), "not a folder");
 
@@ -124,8 +133,54 @@ class DoctorCommandTest {
 
         assertThat(code).isEqualTo(ExitCodes.CONFIG_INVALID);
         assertThat(lines()).anyMatch(l -> l.startsWith("FAIL heartbeat.file " + dir.resolve("blocker/run/heartbeat")
-                + ": folder " + dir.resolve("blocker/run") + " cannot be written (")
+                + ": folder " + dir.resolve("blocker/run") + " is missing and cannot be created: " + dir.resolve("blocker")
+                + " is not a folder")
                 && l.contains(" -- fix: create " + dir.resolve("blocker/run") + " writable by the user gatehouse runs as"));
+        assertThat(dir.resolve("blocker")).isRegularFile();
+    }
+
+    @Test
+    void anExistingHeartbeatFolderIsWrittenToAndLeftAsItWas() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("run"));
+
+        int code = doctor(config("run/heartbeat", freePort()));
+
+        assertThat(code).as(out + "\n" + err).isEqualTo(ExitCodes.OK);
+        assertThat(lines()).anyMatch(l -> l.startsWith("OK   heartbeat.file " + run.resolve("heartbeat") + ": folder " + run
+                + " is writable"));
+        try (var left = Files.list(run)) {
+            assertThat(left).as("the probe file is removed").isEmpty();
+        }
+    }
+
+    @Test
+    void aTimeoutOutsideItsRangeIsAUsageErrorNamingTheOption() throws Exception {
+        Path c = config("run/heartbeat", freePort());
+        // "-1s" is refused by the duration syntax itself, with picocli's own message naming the option.
+        for (String bad : List.of("0s", "-1s", "50ms", "6m")) {
+            StringWriter e = new StringWriter();
+            CommandLine cl = Main.commandLine();
+            cl.setOut(new PrintWriter(new StringWriter()));
+            cl.setErr(new PrintWriter(e));
+
+            int code = cl.execute("doctor", "--config", c.toString(), "--timeout", bad);
+
+            assertThat(code).as(bad + ": " + e).isEqualTo(ExitCodes.USAGE);
+            assertThat(e.toString()).as(bad).contains("--timeout").contains(bad.equals("-1s") ? "is not a duration" : "100ms to 5m");
+        }
+    }
+
+    @Test
+    void noThreadOutlivesTheCommand() throws Exception {
+        Path c = config("run/heartbeat", freePort());
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+
+        assertThat(doctor(c)).as(out + "\n" + err).isEqualTo(ExitCodes.OK);
+
+        // Plugin threads end within the runtime's stop bound; a forgotten HTTP client's selector thread never does.
+        await().pollInSameThread().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.isAlive()).map(t -> t.getName() + (t.isDaemon() ? " (daemon)" : ""))
+                .toList()).as("threads started by the doctor and still running").isEmpty());
     }
 
     @Test

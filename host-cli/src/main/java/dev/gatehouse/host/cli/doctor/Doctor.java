@@ -12,7 +12,8 @@ import java.util.List;
  * Everything {@code gatehouse doctor} checks, in report order: the JDK, the plugins and platforms, each
  * enabled connection's settings and credentials (asked of the platform through its plugin), each distinct
  * probe URL, the heartbeat folder and the admin address. Opens no connection and writes nothing but a
- * temporary file in the heartbeat folder (and that folder, when missing, as the host would).
+ * temporary file in the heartbeat folder when it exists (see {@link HeartbeatCheck}). Plugins are started with
+ * the bounds the host uses: {@code health.openTimeout} to start, {@code health.closeTimeout} to stop.
  */
 public final class Doctor {
 
@@ -28,7 +29,8 @@ public final class Doctor {
         HostChecks host = new HostChecks(timeout);
         List<Finding> out = new ArrayList<>();
         out.add(host.jdk(Runtime.version(), System.getProperty("java.vendor", "?"), System.getProperty("java.home", "?")));
-        try (PluginRuntime plugins = new PluginRuntime(config.pluginsDir(), Version.API, config.health().closeTimeout())) {
+        try (PluginRuntime plugins = new PluginRuntime(config.pluginsDir(), Version.API,
+                config.health().openTimeout(), config.health().closeTimeout())) {
             PluginChecks through = new PluginChecks(config, plugins, timeout);
             out.addAll(through.folderAndPlugins());
             out.addAll(through.connections());

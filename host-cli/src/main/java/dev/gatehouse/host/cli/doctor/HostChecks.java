@@ -2,14 +2,12 @@ package dev.gatehouse.host.cli.doctor;
 
 import dev.gatehouse.host.config.GatehouseConfig;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -19,11 +17,9 @@ final class HostChecks {
     static final int MIN_JDK = 17;
 
     private final Duration timeout;
-    private final HttpClient http;
 
     HostChecks(Duration timeout) {
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     Finding jdk(Runtime.Version version, String vendor, String home) {
@@ -33,27 +29,12 @@ final class HostChecks {
                         "install JDK " + MIN_JDK + " or newer, or point JAVA_HOME at one");
     }
 
-    /**
-     * Writes and removes a file in the heartbeat file's folder, creating the folder first as the host does
-     * before its first write; {@code Files.isWritable} would not do, it says yes to root on a read-only mount.
-     */
+    /** See {@link HeartbeatCheck}. */
     Finding heartbeat(GatehouseConfig c) {
         if (c.heartbeatFile().isEmpty()) {
             return Finding.skip("heartbeat.file", "not configured; no watchdog file is written");
         }
-        Path file = c.heartbeatFile().get().toAbsolutePath();
-        Path dir = file.getParent();
-        String check = "heartbeat.file " + file;
-        boolean existed = Files.isDirectory(dir);
-        try {
-            Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".gatehouse-doctor", ".tmp");
-            Files.delete(probe);
-        } catch (IOException | RuntimeException e) {
-            return Finding.fail(check, "folder " + dir + " cannot be written (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + ")", "create " + dir + " writable by the user gatehouse runs as, or change heartbeat.file");
-        }
-        return Finding.ok(check, "folder " + dir + " is writable" + (existed ? "" : " (created it, as the host would)"));
+        return HeartbeatCheck.of(c.heartbeatFile().get().toAbsolutePath());
     }
 
     /**
@@ -87,13 +68,9 @@ final class HostChecks {
     private boolean answersAsGatehouse(GatehouseConfig.AdminSettings admin) {
         try {
             String host = admin.host().contains(":") ? "[" + admin.host() + "]" : admin.host();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + admin.port()
-                    + "/livez")).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return r.body().contains("\"heartbeatWithheldBecause\"");
+            return get(URI.create("http://" + host + ":" + admin.port() + "/livez"), 64 * 1024)
+                    .body().contains("\"heartbeatWithheldBecause\"");
         } catch (IOException | RuntimeException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return false;
         }
     }
@@ -103,17 +80,40 @@ final class HostChecks {
         String check = "probe " + uri;
         String who = " (" + String.join(", ", usedBy) + ")";
         try {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return Finding.ok(check, "reachable, HTTP " + r.statusCode() + who);
+            return Finding.ok(check, "reachable, HTTP " + get(uri, 0).status() + who);
         } catch (IOException | RuntimeException e) {
             return Finding.fail(check, "not reachable within " + timeout.toSeconds() + " s (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")" + who,
                     "check DNS, firewall and proxy for this host, or the probeUrl/apiUrl setting");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Finding.fail(check, "interrupted", "run the doctor again");
         }
     }
 
+    private record Answer(int status, String body) {
+    }
+
+    /**
+     * A GET on the calling thread: {@link HttpURLConnection} starts no thread, where a
+     * {@code java.net.http.HttpClient} per run left its selector thread behind until garbage collection.
+     */
+    private Answer get(URI uri, int maxBody) throws IOException {
+        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+        try {
+            c.setConnectTimeout(millis);
+            c.setReadTimeout(millis);
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setRequestProperty("Connection", "close");
+            int status = c.getResponseCode();
+            InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            if (in == null || maxBody == 0) {
+                return new Answer(status, "");
+            }
+            try (in) {
+                return new Answer(status, new String(in.readNBytes(maxBody), StandardCharsets.UTF_8));
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
 }
