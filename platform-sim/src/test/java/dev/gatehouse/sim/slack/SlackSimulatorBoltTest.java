@@ -357,10 +357,16 @@ class SlackSimulatorBoltTest {
                 .orElseThrow();
     }
 
-    /** An event pushed on {@code connection} reaches the Bolt handler and is acked. */
+    /**
+     * An event pushed on {@code connection} reaches the Bolt handler and is acked: as pushed or, when the
+     * SDK replaced that socket meanwhile (it may, right after recovering, on a loaded machine), as one of
+     * the simulator's redeliveries after its 3 s ack timeout — Slack's at-least-once. Failed in a loaded
+     * run with a 5 s bound on the first delivery's ack alone.
+     */
     private static void assertDeliversAndAcks(SimSlackApp app, SimConnection connection) {
         Delivery delivery = sim.pushMessage(connection, "C1", "U1", "after recovery");
-        await().atMost(Duration.ofSeconds(5)).until(() -> sim.ackFor(app, delivery.envelopeId()).isPresent());
+        await().atMost(Duration.ofSeconds(15)).until(() -> sim.acks(app).stream()
+                .anyMatch(ack -> delivery.eventId().equals(ack.eventId())));
     }
 
     /** A scenario that returns a measured duration in ms. */
