@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.api.CredentialCheck;
 import dev.gatehouse.api.GatewaySettings;
 import dev.gatehouse.host.exec.HostExecutors;
+import dev.gatehouse.host.testing.DripServer;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

@@ -1,4 +1,4 @@
-package dev.gatehouse.discord;
+package dev.gatehouse.host.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,20 +16,20 @@ import java.util.concurrent.TimeUnit;
  * A loopback HTTP server that answers every request with a status line and then one header byte at a time,
  * each well within a per-read bound, for {@code dripFor}: a client bounded per read only waits it all out.
  */
-final class DripServer implements AutoCloseable {
+public final class DripServer implements AutoCloseable {
 
     private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final Duration dripFor;
     private final Duration every;
 
-    DripServer(Duration dripFor, Duration every) throws IOException {
+    public DripServer(Duration dripFor, Duration every) throws IOException {
         this.dripFor = dripFor;
         this.every = every;
         threads.execute(this::accept);
     }
 
-    int port() {
+    public int port() {
         return socket.getLocalPort();
     }
 
