@@ -64,6 +64,7 @@ class DistributionArchiveIT {
         assertThat(lines).anyMatch(l -> l.startsWith("-rwxr-xr-x") && l.endsWith(top + "bin/gatehouse"))
                 .anyMatch(l -> l.startsWith("-rwxr-xr-x") && l.endsWith(top + "scripts/watchdog.sh"))
                 .anyMatch(l -> l.endsWith(top + "lib/gatehouse.jar"))
+                .anyMatch(l -> l.endsWith(top + "LICENSE"))
                 .anyMatch(l -> l.endsWith(top + "plugins/slack-gateway-plugin-" + Installation.version() + ".jar"))
                 .anyMatch(l -> l.endsWith(top + "plugins/discord-gateway-plugin-" + Installation.version() + ".jar"));
         for (String f : SHIPPED_DEPLOY_FILES) {
