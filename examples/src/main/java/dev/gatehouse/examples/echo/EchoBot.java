@@ -96,8 +96,8 @@ public final class EchoBot implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
-            System.err.println("usage: EchoBot CONFIG.yaml   (the same configuration file as `gatehouse run`)");
-            System.exit(64);
+            // The application owns the JVM, but an example need not end it: a usage error is an exception.
+            throw new IllegalArgumentException("usage: EchoBot CONFIG.yaml   (the same configuration file as `gatehouse run`)");
         }
         GatehouseConfig config = new ConfigLoader().load(Path.of(args[0]));
         CountDownLatch stopped = new CountDownLatch(1);
