@@ -12,6 +12,8 @@ import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * {@code FATAL <cause>}, {@code ALIVE}, {@code UNHOOKABLE}, {@code EVENT <id> <channel> <text>}
  * (answered with {@code ACK <id>} once the host handled it) and {@code HANG_CLOSE} (the next close
  * blocks for a minute). Outbound operations are sent as lines ({@code POST <channel> <text>}, …).
- * End of stream means "disconnected".
+ * End of stream means "disconnected". Closing is a handshake, as a WebSocket's is: the client ends its
+ * output and waits (bounded) for the server to end the stream, so once {@link #close()} returns the server
+ * has seen the connection end — its count of live connections never lags behind the client's.
  */
 final class LoopbackConnection implements GatewayConnection {
 
@@ -34,11 +38,14 @@ final class LoopbackConnection implements GatewayConnection {
      * that thread lives. The host must not keep such threads after the plugin is unloaded.
      */
     private static final ThreadLocal<Class<?>> PER_THREAD_CACHE = new ThreadLocal<>();
+    /** How long close() waits for the server to end the stream; the host bounds close() itself as well. */
+    private static final long CLOSE_HANDSHAKE_MILLIS = 2_000;
 
     private final GatewayContext ctx;
     private final Socket socket;
     private final Writer out;
     private final AtomicInteger ids = new AtomicInteger();
+    private final CountDownLatch streamEnded = new CountDownLatch(1);
     private volatile boolean hangOnClose;
 
     private LoopbackConnection(GatewayContext ctx, Socket socket) throws IOException {
@@ -71,6 +78,8 @@ final class LoopbackConnection implements GatewayConnection {
             }
         } catch (IOException e) {
             // closed by us or reset by the server
+        } finally {
+            streamEnded.countDown();
         }
         ctx.health().reportOpenSockets(0);
         ctx.health().markDisconnected("loopback socket closed");
@@ -150,9 +159,20 @@ final class LoopbackConnection implements GatewayConnection {
             }
         }
         try {
-            socket.close();
+            socket.shutdownOutput();
+            if (!streamEnded.await(CLOSE_HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS)) {
+                log.debug("loopback close: the server did not end the stream within {} ms", CLOSE_HANDSHAKE_MILLIS);
+            }
         } catch (IOException e) {
-            log.debug("loopback close: {}", e.toString());
+            log.debug("loopback close handshake: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                log.debug("loopback close: {}", e.toString());
+            }
         }
     }
 }

@@ -67,6 +67,8 @@ public final class LoopbackServer implements AutoCloseable {
     private final ServerSocket server;
     private final Thread acceptor;
     public volatile boolean autoConnect = true;
+    /** A slow server: how long it takes to notice that a client ended its stream (0 = at once). */
+    public volatile long endOfStreamDelayMillis;
     /** The next this-many plugin connections get no CONNECTED line. */
     public final java.util.concurrent.atomic.AtomicInteger refuseNext = new java.util.concurrent.atomic.AtomicInteger();
     public final List<Conn> connections = new CopyOnWriteArrayList<>();
@@ -143,13 +145,31 @@ public final class LoopbackServer implements AutoCloseable {
                     }
                 }
             }
+            slowDown(endOfStreamDelayMillis);
+            // Counted as ended before the socket closes: a client waiting for the end of the stream then never
+            // sees this connection still counted live.
+            ended(c);
         } catch (IOException e) {
             // connection reset
         } finally {
-            if (c != null) {
-                c.closed = true;
-                live.merge(c.workspace, -1, Integer::sum);
+            ended(c);
+        }
+    }
+
+    private static void slowDown(long millis) {
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private void ended(Conn c) {
+        if (c != null && !c.closed) {
+            c.closed = true;
+            live.merge(c.workspace, -1, Integer::sum);
         }
     }
 
