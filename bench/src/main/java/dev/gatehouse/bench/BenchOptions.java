@@ -91,6 +91,10 @@ final class BenchOptions {
     @Option(names = "--discord-scale", split = ",", description = "Discord bot counts to ramp through (default 10,50,100).")
     List<Integer> discordScale;
 
+    @Option(names = "--mixed-scale", split = ",", description = "Slack workspaces and as many Discord bots in one host,"
+            + " side by side, counts to ramp through; 0 = none (default 500).")
+    List<Integer> mixedScale;
+
     @Option(names = "--bare-scale", description = "Bare clients per library measured as the scale baseline; 0 = none (default 50).")
     Integer bareScale;
 
@@ -127,7 +131,8 @@ final class BenchOptions {
             int recoveryTrials, List<String> slackFaults, List<String> discordFaults, Duration discordHeartbeat,
             Duration outage, Duration storm, Duration trialTimeout,
             int eventTrials, int latencyEvents, int latencyRate, int burstEvents,
-            List<Integer> slackScale, List<Integer> discordScale, int bareScale, Duration idleWindow, Duration scaleSettle,
+            List<Integer> slackScale, List<Integer> discordScale, List<Integer> mixedScale, int bareScale,
+            Duration idleWindow, Duration scaleSettle,
             boolean histogram,
             int reloadSwaps, int reloadWorkspaces, Duration reloadPushEvery, Duration reloadSettle) {
 
@@ -170,6 +175,7 @@ final class BenchOptions {
                 pick(trialTimeout, Duration.ofSeconds(60), Duration.ofSeconds(30)),
                 pick(eventTrials, 5, 1), pick(latencyEvents, 500, 20), pick(latencyRate, 250, 100), pick(burstEvents, 2000, 20),
                 pick(slackScale, List.of(10, 50, 100), List.of(2)), pick(discordScale, List.of(10, 50, 100), List.of(2)),
+                pick(mixedScale, List.of(500), List.of(2)),
                 pick(bareScale, 50, 1), pick(idleWindow, Duration.ofSeconds(5), Duration.ofSeconds(1)),
                 pick(scaleSettle, Duration.ofSeconds(2), Duration.ofMillis(500)), histogram,
                 pick(reloadSwaps, 20, 2), pick(reloadWorkspaces, 3, 1), pick(reloadPushEvery, Duration.ofMillis(20),

@@ -9,6 +9,11 @@ interface Fleet extends AutoCloseable {
     /** Starts clients until there are {@code n}; they connect in the background. */
     void growTo(int n) throws Exception;
 
+    /** How many clients {@link #growTo growTo(n)} starts: n, or more where one step spans several platforms. */
+    default int clientsAt(int n) {
+        return n;
+    }
+
     /** How many clients are connected now, as each client itself sees it. */
     int connected();
 

@@ -112,7 +112,8 @@ final class HostRig implements AutoCloseable {
         y.append("admin:\n  enabled: false\n");
         y.append("health:\n");
         healthLines(health).forEach((k, v) -> y.append("  ").append(k).append(": ").append(v).append('\n'));
-        y.append("workspaces:\n");
+        // An empty configuration is an empty mapping: a bare "workspaces:" is null, which the loader rightly refuses.
+        y.append(list.isEmpty() ? "workspaces: {}\n" : "workspaces:\n");
         Map<String, StringBuilder> byWorkspace = new LinkedHashMap<>();
         for (Workspace w : list) {
             StringBuilder b = byWorkspace.computeIfAbsent(w.id(), k -> new StringBuilder());

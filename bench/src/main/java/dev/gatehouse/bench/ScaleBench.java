@@ -40,8 +40,11 @@ final class ScaleBench {
     void run() throws Exception {
         Path dir = Files.createDirectories(work.resolve("scale"));
         int bare = sizes.bareScale();
-        int maxSlack = Stream.concat(sizes.slackScale().stream(), Stream.of(bare)).mapToInt(Integer::intValue).max().orElse(0);
-        int maxDiscord = Stream.concat(sizes.discordScale().stream(), Stream.of(bare)).mapToInt(Integer::intValue).max().orElse(0);
+        List<Integer> mixed = sizes.mixedScale().stream().filter(n -> n > 0).toList();
+        int maxSlack = Stream.of(sizes.slackScale().stream(), mixed.stream(), Stream.of(bare)).flatMap(s -> s)
+                .mapToInt(Integer::intValue).max().orElse(0);
+        int maxDiscord = Stream.of(sizes.discordScale().stream(), mixed.stream(), Stream.of(bare)).flatMap(s -> s)
+                .mapToInt(Integer::intValue).max().orElse(0);
         Map<String, JsonNode> results = new LinkedHashMap<>();
         try (SlackSimulator slack = SlackSimulator.builder().historyLimit(100).start();
                 DiscordSimulator discord = DiscordSimulator.start()) {
@@ -58,6 +61,9 @@ final class ScaleBench {
             }
             if (!sizes.discordScale().isEmpty()) {
                 plan.put("host-discord", sizes.discordScale());
+            }
+            if (!mixed.isEmpty()) {
+                plan.put("host-both", mixed);
             }
             if (bare > 0) {
                 plan.put("bare-slack", List.of(bare));
@@ -90,10 +96,10 @@ final class ScaleBench {
         return Report.MAPPER.readTree(out.toFile());
     }
 
-    /** Per-connection figures of one step: (step − baseline) / n. */
+    /** Per-connection figures of one step: (step − baseline) / connections (N, or 2N for both platforms at once). */
     private record PerConnection(int n, double heapKiB, double rssKiB, double threads, double cpuPercent) {
         static PerConnection of(JsonNode baseline, JsonNode step) {
-            int n = step.get("n").asInt();
+            int n = step.path("connections").asInt(step.get("n").asInt());
             JsonNode f = step.get("footprint");
             return new PerConnection(n,
                     (f.get("heapAfterGcMiB").asDouble() - baseline.get("heapAfterGcMiB").asDouble()) * 1024 / n,
@@ -140,6 +146,7 @@ final class ScaleBench {
                 List.of("fleet", "N", "all connected", "heap after GC", "RSS", "threads", "idle CPU % min/med/p95/max",
                         "heap/conn", "RSS/conn", "threads/conn", "CPU %/conn"), rows, json);
         compareWithBare(byN);
+        bothPlatformsTable(results);
         threadsTable(results);
         objectsTable(results);
         report.note("scale", "fleets: host-* = Gatehouse (production policy) with N workspaces of one platform, grown by"
@@ -183,6 +190,44 @@ final class ScaleBench {
         }
     }
 
+    /**
+     * The one-JVM target: N Slack workspaces and N Discord bots in one host, against the issue's bounds (all
+     * connected within 15 s, heap after GC at most 1 GiB, idle CPU at most half of one core, at most 3 threads
+     * per connection).
+     */
+    private void bothPlatformsTable(Map<String, JsonNode> results) {
+        JsonNode r = results.get("host-both");
+        if (r == null) {
+            return;
+        }
+        ArrayNode json = Report.MAPPER.createArrayNode();
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode step : r.get("steps")) {
+            PerConnection pc = PerConnection.of(r.get("baseline"), step);
+            JsonNode f = step.get("footprint");
+            long connectMs = step.get("connectMs").asLong();
+            double heap = f.get("heapAfterGcMiB").asDouble();
+            double cpu = f.at("/idleCpuPercentOfOneCore/median").asDouble();
+            boolean within = connectMs <= 15_000 && heap <= 1024 && cpu <= 50 && pc.threads() <= 3;
+            rows.add(List.of(step.get("n").asText() + " + " + step.get("n").asText(), connectMs + " ms",
+                    Figures.num(heap) + " MiB", f.get("rssMiB").asText() + " MiB", f.get("threads").asText(),
+                    Figures.num(pc.threads()), Figures.num(cpu) + " %", within ? "yes" : "NO"));
+            ObjectNode o = json.addObject();
+            o.put("slackWorkspaces", step.get("n").asInt());
+            o.put("discordBots", step.get("n").asInt());
+            o.put("allConnectedMs", connectMs);
+            Figures.putNumber(o, "heapAfterGcMiB", heap);
+            o.put("rssMiB", f.get("rssMiB").asDouble());
+            o.put("threads", f.get("threads").asInt());
+            Figures.putNumber(o, "threadsPerConnection", pc.threads());
+            Figures.putNumber(o, "idleCpuPercentOfOneCore", cpu);
+            o.put("withinTargets", within);
+        }
+        report.table("scaleBoth", "4e. Both platforms in one JVM (targets: connected ≤ 15 s, heap ≤ 1 GiB, idle CPU ≤ 50 %,"
+                + " ≤ 3 threads per connection)", List.of("Slack + Discord", "all connected", "heap after GC", "RSS", "threads",
+                "threads/conn", "idle CPU (median)", "within targets"), rows, json);
+    }
+
     private static void addComparison(List<List<String>> rows, ArrayNode json, String platform, String what, int hostN,
             double host, int bareN, double bare) {
         double ratio = bare == 0 ? Double.NaN : host / bare;
@@ -206,7 +251,7 @@ final class ScaleBench {
                 continue;
             }
             JsonNode last = steps.get(steps.size() - 1);
-            int n = last.get("n").asInt();
+            int n = last.path("connections").asInt(last.get("n").asInt());
             Map<String, Integer> before = counts(e.getValue().at("/baseline/threadsByPattern"));
             Map<String, Integer> after = counts(last.at("/footprint/threadsByPattern"));
             int shown = 0;

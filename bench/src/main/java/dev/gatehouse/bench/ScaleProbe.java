@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "scale-probe")
 final class ScaleProbe implements Callable<Integer> {
 
-    static final List<String> FLEETS = List.of("host-slack", "host-discord", "bare-slack", "bare-discord");
+    static final List<String> FLEETS = List.of("host-slack", "host-discord", "host-both", "bare-slack", "bare-discord");
 
     @Option(names = "--fleet", required = true)
     String fleet;
@@ -75,16 +75,19 @@ final class ScaleProbe implements Callable<Integer> {
             for (int n : steps) {
                 long start = System.nanoTime();
                 f.growTo(n);
-                Poll.require(Duration.ofSeconds(60 + n), n + " " + fleet + " clients to connect", () -> f.connected() >= n);
+                int clients = f.clientsAt(n);
+                Poll.require(Duration.ofSeconds(60 + clients), clients + " " + fleet + " clients to connect",
+                        () -> f.connected() >= clients);
                 long connectNanos = System.nanoTime() - start;
                 awaitQuietThreads();
                 ObjectNode step = stepsJson.addObject();
                 step.put("n", n);
+                step.put("connections", clients);
                 step.put("connectMs", connectNanos / 1_000_000);
                 step.set("footprint", Footprint.measure(idleWindow).toJson());
             }
             if (histogram) {
-                int last = steps.get(steps.size() - 1);
+                int last = f.clientsAt(steps.get(steps.size() - 1));
                 ArrayNode top = result.putArray("histogramGrowth");
                 for (ClassHistogram.Entry e : ClassHistogram.growth(before, ClassHistogram.take(), 12)) {
                     ObjectNode row = top.addObject();
@@ -103,6 +106,7 @@ final class ScaleProbe implements Callable<Integer> {
         return switch (fleet) {
             case "host-slack" -> new HostFleet("slack", acc, d, work);
             case "host-discord" -> new HostFleet("discord", acc, d, work);
+            case "host-both" -> new HostFleet("both", acc, d, work);
             case "bare-slack" -> new BareSlackFleet(acc);
             case "bare-discord" -> new BareJdaFleet(acc);
             default -> throw new IllegalArgumentException("unknown fleet " + fleet + "; known: " + FLEETS);

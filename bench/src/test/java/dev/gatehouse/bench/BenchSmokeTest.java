@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,14 @@ class BenchSmokeTest {
             assertThat(report.at("/sections/" + section).size()).as(section).isPositive();
         }
         assertThat(report.at("/sections/reload/0/eventsLost").asLong()).as("events lost across hot swaps").isZero();
+        // A fleet or round that could not be measured is only a note; a smoke run must have none.
+        List<String> notes = new ArrayList<>();
+        report.at("/notes").forEach(n -> notes.add(n.asText()));
+        assertThat(notes).noneMatch(n -> n.startsWith("scale: ") && n.contains("not measured") || n.contains("section failed"));
+        List<String> fleets = new ArrayList<>();
+        report.at("/sections/scale").forEach(f -> fleets.add(f.get("fleet").asText()));
+        assertThat(fleets).containsExactly("host-slack", "host-discord", "host-both", "bare-slack", "bare-discord");
+        assertThat(report.at("/sections/scaleBoth/0/allConnectedMs").isNumber()).as("both platforms in one JVM").isTrue();
         assertThat(printed).contains("1. Idle false reconnects", "2. Recovery", "3. Event path", "4. Scale", "5. Hot reload");
         assertThat(Poll.until(Duration.ofSeconds(30), Duration.ofMillis(200), () -> ownThreads().isEmpty()))
                 .as("threads left running: %s", ownThreads()).isTrue();
