@@ -62,14 +62,14 @@ public class SlackSocket extends SocketModeClientTyrusImpl {
     /** The reason the SDK gives sockets it closes itself; {@link LinkWatch} ignores those closes. */
     static final String CLOSED_BY_CLIENT = SocketModeClientTyrusImpl.class.getCanonicalName() + " did it";
 
+    private static final long NO_PONG = Long.MIN_VALUE;
+
     private final LongSupplier nanoTime;
     private final Executor closer;
     /** The session frames are sent on; replaced by each connect, {@code null} before the first. */
     private final AtomicReference<Session> current = new AtomicReference<>();
-    /** When the last pong of the current session arrived, on {@link #nanoTime}. */
-    private final AtomicLong lastPong = new AtomicLong();
-    /** When the current session was adopted; a session that never answered is judged from here. */
-    private final AtomicLong adopted = new AtomicLong();
+    /** When the last pong of the current session arrived, on {@link #nanoTime}, or {@link #NO_PONG}. */
+    private final AtomicLong lastPong = new AtomicLong(NO_PONG);
     private volatile SessionClosed closed;
 
     /**
@@ -108,8 +108,7 @@ public class SlackSocket extends SocketModeClientTyrusImpl {
     private void adopt(Session session) {
         Session old = current.getAndSet(session);
         if (old != session) {
-            adopted.set(nanoTime.getAsLong());
-            lastPong.set(0);
+            lastPong.set(NO_PONG);
         }
         if (old != null && old != session) {
             closeLater(old);
@@ -142,13 +141,14 @@ public class SlackSocket extends SocketModeClientTyrusImpl {
     }
 
     /**
-     * Closes the current session if it is still {@code session}: a dead socket is closed before its
-     * replacement opens. Tyrus marks the session closed before it writes the close frame, so this does
-     * not wait on a black-holed socket's write.
+     * Gives up the current session if it is still {@code session}: no frame is sent on it any more, its
+     * close no longer counts as the current one's, and it is closed before its replacement opens. Tyrus
+     * marks the session closed before it writes the close frame, so this does not wait on a black-holed
+     * socket's write.
      */
     void abandon(Session session) {
-        if (session != null && current.get() == session) {
-            closeQuietly(session);
+        if (session != null && current.compareAndSet(session, null)) {
+            closeLater(session);
         }
     }
 
@@ -179,10 +179,10 @@ public class SlackSocket extends SocketModeClientTyrusImpl {
         return s;
     }
 
-    /** When the current session last answered a ping, or when it was adopted if it never did. */
-    long lastSignOfLifeNanos() {
+    /** Whether the current session answered one of this plugin's pings at or after {@code sinceNanos}. */
+    boolean pongSince(long sinceNanos) {
         long pong = lastPong.get();
-        return pong != 0 ? pong : adopted.get();
+        return pong != NO_PONG && pong - sinceNanos >= 0;
     }
 
     /** The current session, or {@code null}. */

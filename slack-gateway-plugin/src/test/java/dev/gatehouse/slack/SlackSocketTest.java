@@ -61,9 +61,10 @@ class SlackSocketTest {
         socket.connectToNewEndpoint();
         assertThat(socket.verifyConnection()).isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> frames.stream().anyMatch(f -> f.contains("\"hello\"")));
-        long adopted = socket.lastSignOfLifeNanos();
+        long pinged = System.nanoTime();
+        assertThat(socket.pongSince(pinged)).isFalse();
         socket.ping();
-        await().atMost(Duration.ofSeconds(5)).until(() -> socket.lastSignOfLifeNanos() > adopted);
+        await().atMost(Duration.ofSeconds(5)).until(() -> socket.pongSince(pinged));
 
         SimConnection first = sim.oldestConnection(app);
         sim.inject(first, ConnectionFault.abruptClose());
