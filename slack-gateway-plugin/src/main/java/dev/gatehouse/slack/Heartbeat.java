@@ -1,6 +1,7 @@
 package dev.gatehouse.slack;
 
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -11,9 +12,10 @@ import javax.websocket.Session;
 /**
  * The plugin's own WebSocket ping cadence, which finds a half-open or black-holed socket: one that
  * stays "open" while nothing comes back. Every {@code interval} it pings the current session (never
- * waiting); once a ping has gone unanswered for {@code timeout}, the session is declared dead: it is
- * closed (so no frame is sent on it any more) and {@code onDead} is told, which reports the loss and
- * reconnects. The SDK's own check needs a 5 s monitor tick plus 3 s of unanswered pings.
+ * waiting); once a ping has gone unanswered for {@code timeout} (checked at that moment, not at the
+ * next beat), the session is given up: no frame is sent on it any more, it is closed, and
+ * {@code onDead} is told, which reconnects. The SDK's own check needs a 5 s monitor tick plus 3 s of
+ * unanswered pings.
  *
  * <p>Ticks run on the connection's {@link Lane}, one at a time; the state below is confined to them.
  */
@@ -55,6 +57,15 @@ final class Heartbeat {
 
     /** One beat: judge the last ping, then send the next. Package-private for tests. */
     void tick() {
+        beat(true);
+    }
+
+    /** The moment the oldest unanswered ping times out: judge it, send nothing. */
+    private void deadline() {
+        beat(false);
+    }
+
+    private void beat(boolean sendPing) {
         Session s = socket.currentSession();
         if (s == null || !s.isOpen()) {
             waiting = false; // a closed session is the close handling's to report
@@ -77,9 +88,14 @@ final class Heartbeat {
                     + " or its path black-holed");
             return;
         }
-        if (socket.ping() == s && !waiting) {
+        if (sendPing && socket.ping() == s && !waiting) {
             waiting = true;
             oldestUnanswered = now;
+            try {
+                lane.schedule(this::deadline, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // closing
+            }
         }
     }
 }

@@ -62,6 +62,11 @@ final class SdkExecutors implements ExecutorServiceProvider {
         return track(threadGroupName, host.newScheduler(purpose(threadGroupName), 1));
     }
 
+    /** The pools the connection's serial work and HTTP connections live on. */
+    SlackPools pools() {
+        return shared;
+    }
+
     /** Lets the message processor dispatch queued frames. Idempotent. */
     void openProcessorGate() {
         gateOpen = true;

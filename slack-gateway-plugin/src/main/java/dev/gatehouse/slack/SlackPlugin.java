@@ -10,8 +10,7 @@ import org.slf4j.LoggerFactory;
  * {@link SlackGateway} extension. Its plugin-wide duties are the SDK's class-loader-wide statics
  * (their metrics threads are stopped at start, OkHttp's shared task threads at stop) and the threads
  * all its connections share: the Tyrus executors ({@link TyrusPools}) and the plugin's own pools
- * ({@link SlackPools}). Tyrus's shared Grizzly transport ({@link SlackSocket}) stops by itself once
- * the last socket has been closed for a second.
+ * ({@link SlackPools}), and Tyrus's shared Grizzly transport ({@link SlackSocket}, {@link TyrusShared}).
  */
 public class SlackPlugin extends Plugin {
 
@@ -36,6 +35,7 @@ public class SlackPlugin extends Plugin {
         // Every connection is closed by now: the host closes them before it stops plugins.
         SlackPools.uninstall();
         TyrusPools.uninstall();
+        TyrusShared.release();
         SdkStatics.stopSharedHttpThreads();
     }
 }

@@ -4,6 +4,7 @@ import dev.gatehouse.api.GatewayExecutors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import okhttp3.ConnectionPool;
 
 /**
  * The threads every Slack connection of one plugin copy shares: an elastic pool that runs each
@@ -17,9 +18,12 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * @param work runs lane tasks, reconnects and closes; grows with concurrent work, idle threads expire
  * @param timer times delayed and periodic work; its tasks only hand work over
+ * @param httpConnections OkHttp's connection pool for every connection's Web API client: one cleanup
+ *     task for all instead of one each (each woke an "OkHttp TaskRunner" thread). Sockets are not mixed:
+ *     OkHttp keys them by address, which includes each client's own socket factory.
  * @param shared whether the pools outlive a connection (then a connection must not shut them down)
  */
-record SlackPools(ExecutorService work, ScheduledExecutorService timer, boolean shared) {
+record SlackPools(ExecutorService work, ScheduledExecutorService timer, ConnectionPool httpConnections, boolean shared) {
 
     /** This class loader's pools: one plugin instance per loader. */
     private static volatile SlackPools installed;
@@ -35,6 +39,7 @@ record SlackPools(ExecutorService work, ScheduledExecutorService timer, boolean 
         if (p != null) {
             p.work.shutdownNow();
             p.timer.shutdownNow();
+            p.httpConnections.evictAll();
         }
     }
 
@@ -46,7 +51,7 @@ record SlackPools(ExecutorService work, ScheduledExecutorService timer, boolean 
 
     private static SlackPools create(GatewayExecutors executors, boolean shared) {
         return new SlackPools(Executors.newCachedThreadPool(executors.threadFactory("slack-work")),
-                executors.newScheduler("slack-timers", 1), shared);
+                executors.newScheduler("slack-timers", 1), new ConnectionPool(), shared);
     }
 
     /** A serial executor for one connection on these pools. */
@@ -59,6 +64,7 @@ record SlackPools(ExecutorService work, ScheduledExecutorService timer, boolean 
         if (!shared) {
             work.shutdownNow();
             timer.shutdownNow();
+            httpConnections.evictAll();
         }
     }
 }

@@ -24,6 +24,7 @@ import javax.websocket.PongMessage;
 import javax.websocket.Session;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
+import org.glassfish.tyrus.client.ThreadPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,8 @@ public class SlackSocket extends SocketModeClientTyrusImpl {
 
     /** The SDK requires a URL at construction; every connect first asks {@code apps.connections.open} for one. */
     private static final String NOT_YET_ISSUED = "wss://wss.slack.invalid/not-yet-issued";
+    /** Grizzly's workers only hand frames over ({@code onMessage} queues them), so a few serve all sockets. */
+    static final int GRIZZLY_WORKERS = 4;
     /** How long the shared Grizzly transport outlives its last socket. */
     static final int SHARED_IDLE_SECONDS = 1;
     /** The reason the SDK gives sockets it closes itself; {@link LinkWatch} ignores those closes. */
@@ -95,6 +98,9 @@ public class SlackSocket extends SocketModeClientTyrusImpl {
         Map<String, Object> properties = manager.getProperties();
         properties.put(ClientProperties.SHARED_CONTAINER, true);
         properties.put(ClientProperties.SHARED_CONTAINER_IDLE_TIMEOUT, SHARED_IDLE_SECONDS);
+        // Read when the shared transport is created: without it Grizzly grows a worker per busy socket.
+        properties.put(ClientProperties.WORKER_THREAD_POOL_CONFIG, ThreadPoolConfig.defaultConfig()
+                .setPoolName("slack-grizzly").setCorePoolSize(1).setMaxPoolSize(GRIZZLY_WORKERS).setDaemon(true));
         Session opened;
         try {
             opened = manager.connectToServer(this, getWssUri());

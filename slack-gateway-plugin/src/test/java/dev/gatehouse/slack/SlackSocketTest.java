@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,5 +76,34 @@ class SlackSocketTest {
         socket.connectToNewEndpoint();
         assertThat(socket.verifyConnection()).isTrue();
         assertThat(sim.openConnections(app)).hasSize(1).noneMatch(c -> c.id() == first.id());
+    }
+
+    @Test
+    void theHeartbeatGivesUpASocketThatStoppedAnsweringPingsAndKeepsOneThatAnswers() throws Exception {
+        SimSlackApp app = sim.registerApp();
+        socket = new SlackSocket(slack, app.appToken(), new ConcurrentLinkedMessageQueue(), closer, System::nanoTime);
+        socket.connectToNewEndpoint();
+        List<String> dead = new CopyOnWriteArrayList<>();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        Lane lane = new Lane(closer, timer);
+        try {
+            Heartbeat heartbeat = new Heartbeat(socket, lane, Duration.ofMillis(100), Duration.ofMillis(300),
+                    System::nanoTime, dead::add);
+            heartbeat.start();
+            long pings = sim.stats(app).pings();
+            await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats(app).pings() >= pings + 5);
+            assertThat(dead).isEmpty();
+
+            SimConnection muted = sim.oldestConnection(app);
+            sim.inject(muted, ConnectionFault.halfOpen());
+            await().atMost(Duration.ofSeconds(5)).until(() -> !dead.isEmpty());
+            assertThat(dead).singleElement().asString().contains("no pong").contains("pongTimeout 300 ms");
+            assertThat(socket.verifyConnection()).as("the dead session is no longer current").isFalse();
+            await().atMost(Duration.ofSeconds(5)).until(() -> !muted.isOpen());
+            heartbeat.stop();
+        } finally {
+            lane.shutdownNow();
+            timer.shutdownNow();
+        }
     }
 }
