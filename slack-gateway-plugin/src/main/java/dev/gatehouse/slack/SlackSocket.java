@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -60,6 +61,8 @@ public class SlackSocket extends SocketModeClientTyrusImpl {
     private static final String NOT_YET_ISSUED = "wss://wss.slack.invalid/not-yet-issued";
     /** Grizzly's workers only hand frames over ({@code onMessage} queues them), so a few serve all sockets. */
     static final int GRIZZLY_WORKERS = 4;
+    /** Workers above the first end after this long idle, so a burst of reconnects leaves no threads behind. */
+    static final int GRIZZLY_IDLE_SECONDS = 2;
     /** How long the shared Grizzly transport outlives its last socket. */
     static final int SHARED_IDLE_SECONDS = 1;
     /** The reason the SDK gives sockets it closes itself; {@link LinkWatch} ignores those closes. */
@@ -100,7 +103,8 @@ public class SlackSocket extends SocketModeClientTyrusImpl {
         properties.put(ClientProperties.SHARED_CONTAINER_IDLE_TIMEOUT, SHARED_IDLE_SECONDS);
         // Read when the shared transport is created: without it Grizzly grows a worker per busy socket.
         properties.put(ClientProperties.WORKER_THREAD_POOL_CONFIG, ThreadPoolConfig.defaultConfig()
-                .setPoolName("slack-grizzly").setCorePoolSize(1).setMaxPoolSize(GRIZZLY_WORKERS).setDaemon(true));
+                .setPoolName("slack-grizzly").setCorePoolSize(1).setMaxPoolSize(GRIZZLY_WORKERS)
+                .setKeepAliveTime(GRIZZLY_IDLE_SECONDS, TimeUnit.SECONDS).setDaemon(true));
         Session opened;
         try {
             opened = manager.connectToServer(this, getWssUri());
