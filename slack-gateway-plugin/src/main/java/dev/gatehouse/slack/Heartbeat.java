@@ -32,6 +32,8 @@ final class Heartbeat {
     /** When the oldest unanswered ping to {@link #pinged} was sent; valid while {@link #waiting}. Confined to ticks. */
     private long oldestUnanswered;
     private boolean waiting;
+    /** A one-shot check at the unanswered ping's timeout is scheduled. Confined to ticks. */
+    private boolean deadlineScheduled;
     private volatile ScheduledFuture<?> ticks;
 
     Heartbeat(SlackSocket socket, ScheduledExecutorService lane, Duration interval, Duration timeout,
@@ -66,6 +68,9 @@ final class Heartbeat {
     }
 
     private void beat(boolean sendPing) {
+        if (!sendPing) {
+            deadlineScheduled = false;
+        }
         Session s = socket.currentSession();
         if (s == null || !s.isOpen()) {
             waiting = false; // a closed session is the close handling's to report
@@ -88,14 +93,19 @@ final class Heartbeat {
                     + " or its path black-holed");
             return;
         }
-        if (sendPing && socket.ping() == s && !waiting) {
-            waiting = true;
-            oldestUnanswered = now;
+        if (waiting && sendPing && !deadlineScheduled) {
+            // Late already: judge it exactly at its timeout rather than at a later beat. A ping answered
+            // in time (the usual case) never needs this.
+            deadlineScheduled = true;
             try {
-                lane.schedule(this::deadline, timeout.toNanos(), TimeUnit.NANOSECONDS);
+                lane.schedule(this::deadline, oldestUnanswered + timeout.toNanos() - now, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 // closing
             }
+        }
+        if (sendPing && socket.ping() == s && !waiting) {
+            waiting = true;
+            oldestUnanswered = now;
         }
     }
 }

@@ -73,8 +73,8 @@ class Lane extends AbstractExecutorService implements ScheduledExecutorService {
 
     private void run() {
         do {
-            Runnable task = tasks.poll();
-            if (task != null && !shutdown) {
+            Runnable task = tasks.poll(); // shutdownNow() takes the queue; shutdown() lets it finish
+            if (task != null) {
                 try {
                     task.run();
                 } catch (RuntimeException | Error e) {
