@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * processor got to it: on a busy machine frames wait in the inbound queue, and that wait is part of
  * Slack's 3 s.
  *
- * <p>Acks are sent from one host thread, never from Bolt's, the SDK's or the host's handler threads.
+ * <p>Acks are sent from the connection's ack {@link Lane}, never from the SDK's or the host's handler threads.
  * Each envelope is acknowledged at most once.
  */
 final class Acknowledger {

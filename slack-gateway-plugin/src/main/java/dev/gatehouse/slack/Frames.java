@@ -52,7 +52,8 @@ final class Frames implements WebSocketMessageListener {
         switch (type) {
             case "hello" -> link.onHello(Json.integer(frame, "num_connections", -1));
             case "events_api", "interactive" -> envelopes.onEnvelope(type, frame, receivedNanos.getAsLong());
-            default -> health.markAlive(); // slash commands and future types: Bolt acknowledges them
+            case "slash_commands" -> envelopes.acknowledgeOnly(type, frame);
+            default -> health.markAlive(); // future types: nothing to acknowledge that is known
         }
     }
 }

@@ -7,8 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Handles the envelopes the gateway claims ({@code events_api} and {@code interactive}; see
- * {@link BoltClaims}): maps each to an event, hands it to the host and acknowledges it through the
+ * Handles the envelopes ({@code events_api} and {@code interactive}): maps each to an event, hands it to the host and acknowledges it through the
  * {@link Acknowledger}. Envelopes that carry nothing for the bot (another bot's message, an unmapped
  * event type) are acknowledged at once, so Slack never retries them.
  *
@@ -32,6 +31,19 @@ final class InboundEnvelopes {
         this.acks = acks;
         this.health = health;
         this.subject = subject;
+    }
+
+    /**
+     * Acknowledges an envelope the gateway does not map (slash commands) with an empty response, as
+     * Bolt's unmatched-request handler did, so Slack shows the user no error.
+     */
+    void acknowledgeOnly(String type, JsonObject frame) {
+        health.markAlive();
+        String envelopeId = Json.text(frame, "envelope_id");
+        if (envelopeId != null) {
+            log.debug("{}: {} envelope {} acknowledged without a payload", subject, type, envelopeId);
+            acks.ackNow(envelopeId);
+        }
     }
 
     /** Handles one envelope, received on the socket at {@code receivedNanos} (the connection's ticker). */

@@ -1,9 +1,6 @@
 package dev.gatehouse.slack;
 
-import com.slack.api.socket_mode.SocketModeClient;
-import com.slack.api.socket_mode.impl.SocketModeClientTyrusImpl;
 import dev.gatehouse.api.GatewayHealth;
-import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,12 +15,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code hello} ⇒ connected (never resumed: Slack cannot resume) and alive, plus the socket
  *       census;</li>
- *   <li>a close is only a suspicion. A socket the client closed itself (the superseded one after a
- *       refresh, code 1000 "… did it") is ignored. Any other close is confirmed off the I/O thread:
- *       down only if no newer {@code hello} arrived and the client's <em>current</em> session fails
- *       {@code verifyConnection()} (false at once when it is closed);</li>
- *   <li>a held disconnect message ({@link DisconnectPolicy#HOLD}) ⇒ the SDK's auto-reconnect is
- *       stopped, the socket closed and the connection reported down.</li>
+ *   <li>a socket the client closed itself (the superseded one after a refresh, code 1000 "… did it")
+ *       and a close of any socket but the current one are ignored. A close of the current session is
+ *       a verified loss: unless a newer {@code hello} arrived or a newer session is open by the time a
+ *       host thread looks, the connection is reported down and {@link Reconnector} reconnects at
+ *       once;</li>
+ *   <li>a socket that stopped answering pings ({@link Heartbeat}) is replaced at once, reported
+ *       down only if the replacement fails;</li>
+ *   <li>a held disconnect message ({@link DisconnectPolicy#HOLD}) ⇒ reconnecting is stopped, the socket
+ *       closed and the connection reported down.</li>
  * </ul>
  *
  * <p>One {@code markDisconnected} per loss: the flag resets with the next {@code hello}.
@@ -33,7 +33,22 @@ final class LinkWatch {
     private static final Logger log = LoggerFactory.getLogger(LinkWatch.class);
 
     /** The close reason Tyrus's client gives sockets it closes itself (team note §5). */
-    static final String CLOSED_BY_CLIENT = SocketModeClientTyrusImpl.class.getCanonicalName() + " did it";
+    static final String CLOSED_BY_CLIENT = SlackSocket.CLOSED_BY_CLIENT;
+
+    /** What the watch needs of the client. */
+    interface Link {
+        /** Whether the current session is open; never blocks. */
+        boolean currentOpen();
+
+        /** Reconnect now, one attempt at a time ({@link Reconnector#afterLoss}). */
+        void reconnect(String why);
+
+        /** No further reconnects. */
+        void stopReconnecting();
+
+        /** Closes the current session. */
+        void disconnect();
+    }
 
     private final GatewayHealth health;
     private final String subject;
@@ -43,11 +58,11 @@ final class LinkWatch {
     private final AtomicLong hellos = new AtomicLong();
     private final AtomicBoolean downReported = new AtomicBoolean();
     /** Set once, after the client exists. */
-    private volatile SocketModeClient client;
+    private volatile Link client;
     private volatile boolean closing;
 
     /**
-     * @param checks a host thread for confirmations, which may block up to ≈3 s in {@code verifyConnection()}
+     * @param checks the connection's serial executor for confirmations and reports (off the I/O thread)
      */
     LinkWatch(GatewayHealth health, String subject, Executor checks, SocketCensus census) {
         this.health = health;
@@ -56,7 +71,7 @@ final class LinkWatch {
         this.census = census;
     }
 
-    void attach(SocketModeClient c) {
+    void attach(Link c) {
         this.client = c;
     }
 
@@ -83,33 +98,58 @@ final class LinkWatch {
                 subject, n, serverConnections, counts.heldWhenOpened());
     }
 
-    /** A socket closed, on an I/O thread: never blocks. */
-    void onClose(Integer code, String reason) {
+    /**
+     * A socket closed, on an I/O thread: never blocks.
+     *
+     * @param wasCurrent whether it was the client's current session when it closed
+     */
+    void onClose(boolean wasCurrent, Integer code, String reason) {
         boolean byClient = CLOSED_BY_CLIENT.equals(reason);
         health.reportOpenSockets(census.onClose(byClient));
         if (closing || byClient) {
             return;
         }
-        long seen = hellos.get();
-        try {
-            checks.execute(() -> confirm(seen, code, reason));
-        } catch (RejectedExecutionException e) {
-            // closing
+        if (!wasCurrent) {
+            log.debug("{}: a superseded socket closed (code {}); the current one is unaffected", subject, code);
+            return;
         }
+        long seen = hellos.get();
+        String cause = "socket closed (code " + code + (reason == null || reason.isBlank() ? "" : ", " + reason) + ")";
+        execute(() -> lost(seen, cause));
     }
 
-    private void confirm(long seenHellos, Integer code, String reason) {
-        SocketModeClient c = client;
-        if (closing || c == null || hellos.get() != seenHellos) {
+    /**
+     * The current socket stopped answering pings ({@link Heartbeat}) and was given up: replace it at
+     * once. Not reported down unless the replacement fails ({@link #onReconnectFailed}): as with a
+     * refresh, the new socket is usually open before anyone could act on a report.
+     */
+    void onDead(String cause) {
+        execute(() -> {
+            Link c = client;
+            if (!closing && c != null) {
+                log.info("{}: {}; reconnecting now", subject, cause);
+                c.reconnect(cause);
+            }
+        });
+    }
+
+    /** A reconnect attempt failed; the connection is down until one succeeds. */
+    void onReconnectFailed(String cause) {
+        execute(() -> {
+            if (!closing) {
+                reportDown(cause);
+            }
+        });
+    }
+
+    private void lost(long seenHellos, String cause) {
+        Link c = client;
+        if (closing || c == null || hellos.get() != seenHellos || c.currentOpen()) {
+            log.debug("{}: {}, but a newer session is up", subject, cause);
             return;
         }
-        boolean up = c.verifyConnection();
-        if (closing || up || hellos.get() != seenHellos) {
-            log.debug("{}: socket closed (code {}) but the current session is up", subject, code);
-            return;
-        }
-        reportDown("socket closed (code " + code + (reason == null || reason.isBlank() ? "" : ", " + reason)
-                + ") and the client's current session is down; the SDK reconnects at its next session check");
+        c.reconnect(cause);
+        reportDown(cause + "; reconnecting now");
     }
 
     /**
@@ -117,20 +157,20 @@ final class LinkWatch {
      * host thread.
      */
     void onHeldDisconnect(String reason) {
+        execute(() -> {
+            Link c = client;
+            if (closing || c == null) {
+                return;
+            }
+            c.stopReconnecting();
+            reportDown(DisconnectPolicy.cause(reason));
+            c.disconnect();
+        });
+    }
+
+    private void execute(Runnable task) {
         try {
-            checks.execute(() -> {
-                SocketModeClient c = client;
-                if (closing || c == null) {
-                    return;
-                }
-                c.setAutoReconnectEnabled(false);
-                reportDown(DisconnectPolicy.cause(reason));
-                try {
-                    c.disconnect();
-                } catch (IOException | RuntimeException e) {
-                    log.debug("{}: disconnect after '{}' failed: {}", subject, reason, e.toString());
-                }
-            });
+            checks.execute(task);
         } catch (RejectedExecutionException e) {
             // closing
         }

@@ -2,23 +2,21 @@ package dev.gatehouse.slack;
 
 import com.slack.api.util.thread.ExecutorServiceProvider;
 import dev.gatehouse.api.GatewayExecutors;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Gives the SDK (Slack client, Bolt app, Socket Mode client) the host's threads for one connection,
+ * Gives the SDK (Slack client, Socket Mode client) the host's threads for one connection,
  * so every pool it creates is named after the connection, carries its MDC and is shut down by the
  * host after the connection closes.
  *
- * <p>The Socket Mode message processor starts gated: it dispatches nothing until
+ * <p>The Socket Mode message processor is a {@link Lane} on the plugin's shared pools
+ * ({@link SlackPools}): it holds no thread while the connection is idle. It starts gated: it dispatches nothing until
  * {@link #openProcessorGate()}. The client connects inside {@code startAsync()}, before the plugin
  * can register its listeners on it; the gate keeps the first {@code hello} (and any early envelope)
  * queued until they are registered, so no frame goes past them unseen. It runs when frames arrive
@@ -29,18 +27,23 @@ final class SdkExecutors implements ExecutorServiceProvider {
     static final String PROCESSOR = "socket-mode-message-processor";
     static final String MONITOR = "socket-mode-session-monitor";
     static final String CLEANER = "socket-mode-session-cleaner";
-    /** How long a processor thread waits for the gate before running anyway (open() is bounded far below). */
-    private static final Duration GATE_LIMIT = Duration.ofMinutes(2);
-
     private final GatewayExecutors host;
-    private final CountDownLatch processorGate = new CountDownLatch(1);
+    private final SlackPools shared;
+    /** Whether the processor may dispatch; a processor created after the gate opened starts open. */
+    private volatile boolean gateOpen;
     /** Every pool handed to the SDK, by the SDK's group name (the last one wins on a duplicate name). */
     private final Map<String, ExecutorService> pools = new ConcurrentHashMap<>();
     /** The message processor, once the client created it. */
     private volatile WakeableProcessor processor;
 
+    /** For an SDK that opens no socket (a credential check): a processor would use the plugin's pools. */
     SdkExecutors(GatewayExecutors host) {
+        this(host, SlackPools.forConnection(host));
+    }
+
+    SdkExecutors(GatewayExecutors host, SlackPools shared) {
         this.host = host;
+        this.shared = shared;
     }
 
     @Override
@@ -51,17 +54,26 @@ final class SdkExecutors implements ExecutorServiceProvider {
     @Override
     public ScheduledExecutorService createThreadScheduledExecutor(String threadGroupName) {
         if (threadGroupName.endsWith(PROCESSOR)) {
-            WakeableProcessor p = new WakeableProcessor(gated(host.threadFactory(purpose(threadGroupName))),
-                    WakeableProcessor.SAFETY_PERIOD);
+            WakeableProcessor p = new WakeableProcessor(shared.work(), shared.timer(), WakeableProcessor.SAFETY_PERIOD,
+                    !gateOpen);
             processor = p;
             return track(threadGroupName, p);
         }
         return track(threadGroupName, host.newScheduler(purpose(threadGroupName), 1));
     }
 
+    /** The pools the connection's serial work and HTTP connections live on. */
+    SlackPools pools() {
+        return shared;
+    }
+
     /** Lets the message processor dispatch queued frames. Idempotent. */
     void openProcessorGate() {
-        processorGate.countDown();
+        gateOpen = true;
+        WakeableProcessor p = processor;
+        if (p != null) {
+            p.openGate();
+        }
     }
 
     /** The message processor polls {@code queue}: it drains it until a poll finds nothing. */
@@ -89,7 +101,7 @@ final class SdkExecutors implements ExecutorServiceProvider {
      */
     boolean drainProcessor(long deadlineNanos) {
         WakeableProcessor p = processor;
-        return p == null || processorGate.getCount() > 0 || p.drainNow(deadlineNanos);
+        return p == null || !p.gateOpen() || p.drainNow(deadlineNanos);
     }
 
     /**
@@ -143,18 +155,6 @@ final class SdkExecutors implements ExecutorServiceProvider {
     private <E extends ExecutorService> E track(String name, E pool) {
         pools.put(name, pool);
         return pool;
-    }
-
-    private ThreadFactory gated(ThreadFactory factory) {
-        return task -> factory.newThread(() -> {
-            try {
-                processorGate.await(GATE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                // Shut down while gated: run the worker anyway, it sees the shutdown and exits.
-                Thread.currentThread().interrupt();
-            }
-            task.run();
-        });
     }
 
     /** The SDK's group name as a thread-name part, e.g. {@code slack-api-metrics:1f} → {@code slack-api-metrics-1f}. */

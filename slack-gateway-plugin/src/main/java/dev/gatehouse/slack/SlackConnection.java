@@ -1,26 +1,23 @@
 package dev.gatehouse.slack;
 
-import com.slack.api.socket_mode.SocketModeClient;
+import com.slack.api.socket_mode.queue.impl.ConcurrentLinkedMessageQueue;
 import dev.gatehouse.api.GatewayConnection;
 import dev.gatehouse.api.GatewayContext;
 import dev.gatehouse.api.GatewayException;
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One workspace's Slack connection for one attempt: a Bolt Socket Mode client of its own, whose
- * lifecycle {@link LinkWatch} reports to the host, whose envelopes {@link InboundEnvelopes} delivers
- * and acknowledges, and whose Web API carries the outbound operations.
+ * One workspace's Slack connection for one attempt: a Socket Mode client of its own
+ * ({@link SlackSocket}), whose lifecycle {@link LinkWatch} reports to the host, whose envelopes
+ * {@link InboundEnvelopes} delivers and acknowledges, and whose Web API carries the outbound operations.
  *
- * <p>Threads: the SDK's pools run on the host's executors ({@link SdkExecutors}); the plugin adds two
- * host threads, one sending acknowledgements, one confirming closes. Two kinds of library threads
- * remain, both stopped by {@link #close()}: Tyrus's socket threads ({@code Grizzly(n)},
- * {@code tyrus-n-thread-n}) end with their sockets, and {@code SocketModeApp}'s own
- * {@code slack-bolt-socket-mode-worker-n} pool, which its constructor creates without a provider, ends
- * with {@code SocketModeApp.close()}.
+ * <p>Threads: none of its own while idle. Its serial work (message processor, acknowledgements, link
+ * checks, pings, superseded-socket closes) runs in {@link Lane}s and its reconnects on the plugin's
+ * shared pools ({@link SlackPools}); its sockets share the plugin's Grizzly transport and Tyrus pools
+ * ({@link SlackSocket}, {@link TyrusPools}).
  */
 final class SlackConnection implements GatewayConnection {
 
@@ -30,23 +27,24 @@ final class SlackConnection implements GatewayConnection {
     private final String subject;
     private final SlackSdk sdk;
     private final SdkExecutors executors;
-    private final BoltStack bolt;
+    private final SlackPools pools;
     private final SlackOutbound outbound;
-    private final ScheduledExecutorService ackThread;
-    private final ScheduledExecutorService watchThread;
+    private final Lane ackLane;
+    private final Lane watchLane;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile LinkWatch link;
-    private volatile InboundEnvelopes envelopes;
+    private volatile SocketStack stack;
+    private volatile Reconnector reconnector;
 
-    private SlackConnection(GatewayContext context, SlackSdk sdk, SdkExecutors executors) {
+    private SlackConnection(GatewayContext context, SlackSdk sdk, SdkExecutors executors, SlackPools pools) {
         this.context = context;
         this.subject = "slack/" + context.workspace() + " epoch " + context.epoch();
         this.sdk = sdk;
         this.executors = executors;
-        this.bolt = new BoltStack(sdk, executors, subject);
+        this.pools = pools;
         this.outbound = new SlackOutbound(sdk.botMethods(), RateLimitRetry.standard());
-        this.ackThread = context.executors().newScheduler("acks", 1);
-        this.watchThread = context.executors().newScheduler("link-watch", 1);
+        this.ackLane = pools.lane();
+        this.watchLane = pools.lane();
     }
 
     /**
@@ -57,9 +55,11 @@ final class SlackConnection implements GatewayConnection {
     static SlackConnection open(GatewayContext context) throws Exception {
         SlackSettings settings = SlackSettings.from(context.settings());
         SdkStatics.stopStaticMetricsThreads();
-        SdkExecutors executors = new SdkExecutors(context.executors());
+        SlackPools pools = SlackPools.forConnection(context.executors());
+        SdkExecutors executors = new SdkExecutors(context.executors(), pools);
         ApiWatch watch = new ApiWatch(context.settings().path(), context.health()::markFatal);
-        SlackConnection connection = new SlackConnection(context, SlackSdk.create(settings, executors, watch), executors);
+        SlackConnection connection = new SlackConnection(context, SlackSdk.create(settings, executors, watch), executors,
+                pools);
         try {
             connection.start(settings);
             return connection;
@@ -72,40 +72,74 @@ final class SlackConnection implements GatewayConnection {
     private void start(SlackSettings settings) throws Exception {
         BotIdentity me = sdk.identify();
         SocketCensus census = new SocketCensus(System::nanoTime);
-        link = new LinkWatch(context.health(), subject, watchThread, census);
-        Acknowledger acks = new Acknowledger(ackThread, System::nanoTime, Acknowledger.DEADLINE, bolt::ack, subject);
-        envelopes = new InboundEnvelopes(new EventMapper(me), context.inbound(), acks, context.health(), subject);
-        SocketModeClient client = bolt.start(settings.appToken(), settings.botToken());
-        if (client == null) {
-            throw new IllegalStateException("the Socket Mode client could not be created");
-        }
-        link.attach(client);
+        link = new LinkWatch(context.health(), subject, watchLane, census);
+        Acknowledger acks = new Acknowledger(ackLane, System::nanoTime, Acknowledger.DEADLINE, this::ack, subject);
+        InboundEnvelopes envelopes = new InboundEnvelopes(new EventMapper(me), context.inbound(), acks, context.health(),
+                subject);
+        ObservedQueue queue = new ObservedQueue(new ConcurrentLinkedMessageQueue(), this::admitDisconnect,
+                executors::wakeProcessor, System::nanoTime);
+        Lane closer = pools.lane();
+        SlackSocket socket = new SlackSocket(sdk.slack(), settings.appToken(), queue, closer, System::nanoTime);
+        executors.processFrom(queue);
+        Reconnector reconnector = new Reconnector(socket, pools.work(), pools.timer(), subject, link::onReconnectFailed);
+        Heartbeat heartbeat = new Heartbeat(socket, watchLane, settings.pingInterval(), settings.pongTimeout(),
+                System::nanoTime, link::onDead);
+        stack = new SocketStack(sdk, executors, socket, reconnector, heartbeat, closer, subject);
+        link.attach(new LinkWatch.Link() {
+            @Override
+            public boolean currentOpen() {
+                return socket.verifyConnection();
+            }
+
+            @Override
+            public void reconnect(String why) {
+                reconnector.afterLoss(why);
+            }
+
+            @Override
+            public void stopReconnecting() {
+                reconnector.stop();
+            }
+
+            @Override
+            public void disconnect() {
+                socket.disconnect();
+            }
+        });
+        this.reconnector = reconnector;
         if (!settings.transportHooks()) {
             context.health().markTransportNotHookable("transportHooks: false in the configuration");
         }
-        ObservedQueue queue = new ObservedQueue(client.getMessageQueue(), this::admitDisconnect,
-                executors::wakeProcessor, System::nanoTime);
-        executors.processFrom(queue);
-        client.setMessageQueue(queue);
-        client.addWebSocketMessageListener(new Frames(link, envelopes, context.health(), queue::lastPollReceivedNanos,
+        socket.addWebSocketMessageListener(new Frames(link, envelopes, context.health(), queue::lastPollReceivedNanos,
                 subject));
-        client.addWebSocketCloseListener(link::onClose);
-        client.addWebSocketErrorListener(e -> log.debug("{}: WebSocket error: {}", subject, e.toString()));
-        bolt.release();
+        socket.onSessionClosed((session, wasCurrent, code, reason) -> link.onClose(wasCurrent, code, reason));
+        socket.addWebSocketErrorListener(e -> log.debug("{}: WebSocket error: {}", subject, e.toString()));
+        stack.start();
         log.info("{}: Socket Mode client started as user {} in team {}", subject, me.userId(), me.teamId());
     }
 
-    /** Whether the SDK may act on Slack's disconnect message (it reconnects at once); see {@link DisconnectPolicy}. */
+    private void ack(String envelopeId) {
+        SocketStack s = stack;
+        if (s != null) {
+            s.ack(envelopeId);
+        }
+    }
+
+    /**
+     * Takes Slack's disconnect message before the SDK would act on it (on its message processor, which
+     * a reconnect would then block); see {@link DisconnectPolicy}. Never lets it through.
+     */
     private boolean admitDisconnect(String reason) {
         if (closed.get()) {
-            return false; // closing: the SDK must not open a new socket while the last frames are handled
+            return false; // closing: no new socket while the last frames are handled
         }
         if (DisconnectPolicy.forReason(reason) == DisconnectPolicy.HOLD) {
             link.onHeldDisconnect(reason);
             return false;
         }
-        log.info("{}: Slack asked to reconnect ({}); the SDK replaces the socket make-before-break", subject, reason);
-        return true;
+        log.info("{}: Slack asked to reconnect ({}); replacing the socket make-before-break", subject, reason);
+        reconnector.refresh("Slack asked: " + reason);
+        return false;
     }
 
     /** An exception for the host that says what failed, without secrets. */
@@ -118,6 +152,17 @@ final class SlackConnection implements GatewayConnection {
             return new GatewayException(subject + ": apps.connections.open failed: " + openFailure, true, e);
         }
         return new GatewayException(subject + ": could not start the Socket Mode client: " + e, true, e);
+    }
+
+    /** Releases what a start that failed before the client existed created. */
+    private void quietlyClose() {
+        sdk.refuseCalls(subject);
+        try {
+            sdk.close();
+        } catch (Exception e) {
+            log.debug("{}: close the Slack client failed: {}", subject, e.toString());
+        }
+        executors.shutdownNow();
     }
 
     @Override
@@ -145,7 +190,7 @@ final class SlackConnection implements GatewayConnection {
         outbound.react(channelId, messageId, emoji);
     }
 
-    /** See {@link BoltStack#close}; bounded by most of the host's close timeout. */
+    /** See {@link SocketStack#close}; bounded by most of the host's close timeout. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -156,9 +201,15 @@ final class SlackConnection implements GatewayConnection {
         if (link != null) {
             link.closing();
         }
-        bolt.close(started + bound.toNanos());
-        ackThread.shutdownNow();
-        watchThread.shutdownNow();
+        SocketStack s = stack;
+        if (s != null) {
+            s.close(started + bound.toNanos());
+        } else {
+            quietlyClose();
+        }
+        ackLane.shutdownNow();
+        watchLane.shutdownNow();
+        pools.releaseIfPrivate();
         log.info("{}: closed in {} ms", subject, Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 }

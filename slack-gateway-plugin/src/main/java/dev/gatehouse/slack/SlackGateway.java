@@ -12,7 +12,7 @@ import java.util.Set;
 import org.pf4j.Extension;
 
 /**
- * The {@code slack} platform: one Bolt Socket Mode client per workspace and connection attempt.
+ * The {@code slack} platform: one Socket Mode client per workspace and connection attempt.
  * Settings (under {@code workspaces.<id>.slack}) are described in {@link SlackSettings}.
  */
 @Extension

@@ -69,6 +69,7 @@ final class SlackSdk implements AutoCloseable {
                 .writeTimeout(0, TimeUnit.MILLISECONDS)
                 .callTimeout(0, TimeUnit.MILLISECONDS)
                 .connectTimeout(connectBoundMillis, TimeUnit.MILLISECONDS)
+                .connectionPool(executors.pools().httpConnections())
                 .socketFactory(new BoundedReadSockets(readBoundMillis, connectBoundMillis, deadlineNanos))
                 // HTTP/2 parks a reader on an idle connection, which a read bound would keep failing.
                 .protocols(List.of(Protocol.HTTP_1_1))

@@ -2,6 +2,7 @@ package dev.gatehouse.slack;
 
 import dev.gatehouse.api.GatewaySettings;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +20,12 @@ import java.util.Set;
  *       added, because the SDK appends method names to it verbatim.</li>
  *   <li>{@code probeUrl} (default {@code <apiUrl>api.test}): what the host fetches to tell a network
  *       outage from a Slack problem.</li>
+ *   <li>{@code pingInterval} (default {@code 1s}): how often the plugin pings the WebSocket to find
+ *       a half-open or black-holed socket; between {@value #MIN_PING_MILLIS} ms and
+ *       {@value #MAX_PING_MILLIS} ms, the SDK's own session check period.</li>
+ *   <li>{@code pongTimeout} (default {@code 2s}): how long a ping may go unanswered before the socket
+ *       is declared dead and replaced; at least {@code pingInterval}, at most
+ *       {@value #MAX_PONG_MILLIS} ms, the time the SDK's own check waits.</li>
  *   <li>{@code transportHooks} (default {@code true}): {@code false} declares the transport not
  *       hookable, so the host judges liveness by event recency — the behaviour Gatehouse replaced, kept
  *       for comparisons and benchmarks.</li>
@@ -26,15 +33,26 @@ import java.util.Set;
  *
  * <p>Errors name the full key path and never show a token's value; {@link #toString()} hides them.
  */
-record SlackSettings(String appToken, String botToken, URI apiUrl, Optional<URI> probeUrl, boolean transportHooks) {
+record SlackSettings(String appToken, String botToken, URI apiUrl, Optional<URI> probeUrl, boolean transportHooks,
+                     Duration pingInterval, Duration pongTimeout) {
 
     static final String APP_TOKEN = "appToken";
     static final String BOT_TOKEN = "botToken";
     static final String API_URL = "apiUrl";
     static final String PROBE_URL = "probeUrl";
     static final String TRANSPORT_HOOKS = "transportHooks";
+    static final String PING_INTERVAL = "pingInterval";
+    static final String PONG_TIMEOUT = "pongTimeout";
+    static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(1);
+    static final Duration DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(2);
+    static final long MIN_PING_MILLIS = 100;
+    /** The SDK's session monitor period: the plugin must not look less often. */
+    static final long MAX_PING_MILLIS = 5_000;
+    /** How long the SDK's own check waits for a pong. */
+    static final long MAX_PONG_MILLIS = 3_000;
     static final URI DEFAULT_API_URL = URI.create("https://slack.com/api/");
-    private static final Set<String> KEYS = Set.of(APP_TOKEN, BOT_TOKEN, API_URL, PROBE_URL, TRANSPORT_HOOKS);
+    private static final Set<String> KEYS = Set.of(APP_TOKEN, BOT_TOKEN, API_URL, PROBE_URL, TRANSPORT_HOOKS,
+            PING_INTERVAL, PONG_TIMEOUT);
 
     /**
      * Reads and checks the settings.
@@ -44,7 +62,8 @@ record SlackSettings(String appToken, String botToken, URI apiUrl, Optional<URI>
     static SlackSettings from(GatewaySettings s) {
         for (String key : s.keys()) {
             if (!KEYS.contains(key)) {
-                throw s.invalid(key, "unknown setting; the slack gateway reads appToken, botToken, apiUrl, probeUrl and transportHooks");
+                throw s.invalid(key, "unknown setting; the slack gateway reads appToken, botToken, apiUrl, probeUrl,"
+                        + " pingInterval, pongTimeout and transportHooks");
             }
         }
         String app = token(s, APP_TOKEN, "xapp-", "an app-level token (app settings > Basic Information >"
@@ -59,7 +78,19 @@ record SlackSettings(String appToken, String botToken, URI apiUrl, Optional<URI>
             api = URI.create(api + "/");
         }
         Optional<URI> probe = s.has(PROBE_URL) ? Optional.of(httpUrl(s, PROBE_URL, null)) : Optional.empty();
-        return new SlackSettings(app, bot, api, probe, s.bool(TRANSPORT_HOOKS, true));
+        Duration ping = s.duration(PING_INTERVAL, DEFAULT_PING_INTERVAL);
+        if (ping.toMillis() < MIN_PING_MILLIS || ping.toMillis() > MAX_PING_MILLIS) {
+            throw s.invalid(PING_INTERVAL, "must be between " + MIN_PING_MILLIS + "ms and " + MAX_PING_MILLIS
+                    + "ms (the SDK's own session check runs every 5s, so a longer interval would find a dead socket"
+                    + " later than the SDK), found " + ping.toMillis() + "ms; the default is 1s");
+        }
+        Duration pong = s.duration(PONG_TIMEOUT, DEFAULT_PONG_TIMEOUT);
+        if (pong.compareTo(ping) < 0 || pong.toMillis() > MAX_PONG_MILLIS) {
+            throw s.invalid(PONG_TIMEOUT, "must be at least pingInterval (" + ping.toMillis() + "ms) and at most "
+                    + MAX_PONG_MILLIS + "ms (the SDK's own check waits 3s for a pong), found " + pong.toMillis()
+                    + "ms; the default is 2s");
+        }
+        return new SlackSettings(app, bot, api, probe, s.bool(TRANSPORT_HOOKS, true), ping, pong);
     }
 
     /** The URL of the host's network probe. */
@@ -90,6 +121,7 @@ record SlackSettings(String appToken, String botToken, URI apiUrl, Optional<URI>
 
     @Override
     public String toString() {
-        return "SlackSettings[apiUrl=" + apiUrl + ", probeUrl=" + probeUri() + ", tokens hidden]";
+        return "SlackSettings[apiUrl=" + apiUrl + ", probeUrl=" + probeUri() + ", pingInterval=" + pingInterval
+                + ", pongTimeout=" + pongTimeout + ", tokens hidden]";
     }
 }

@@ -2,10 +2,10 @@ package dev.gatehouse.slack;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,9 +23,11 @@ import java.util.function.BooleanSupplier;
  * calls it for every frame), and once per safety period ({@link #SAFETY_PERIOD} in production) besides,
  * so that a frame stored without a wake-up (none is known) could not wait longer than that.
  *
- * <p>One thread: the task never runs twice at once and frames keep their order.
+ * <p>One {@link Lane}: the task never runs twice at once and frames keep their order, and an idle
+ * connection holds no thread. A gated processor drains nothing until {@link #openGate()}: the client
+ * connects before the plugin registered its listeners, and the first {@code hello} must wait for them.
  */
-final class WakeableProcessor extends ScheduledThreadPoolExecutor {
+final class WakeableProcessor extends Lane {
 
     /** The longest a frame could wait if its wake-up were lost. */
     static final Duration SAFETY_PERIOD = Duration.ofSeconds(1);
@@ -40,12 +42,31 @@ final class WakeableProcessor extends ScheduledThreadPoolExecutor {
     private volatile BooleanSupplier tookAFrame = () -> false;
     /** A drain is queued and has not started yet: further wake-ups until it starts are redundant. */
     private final AtomicBoolean drainQueued = new AtomicBoolean();
+    /** Whether drains may run; false until {@link #openGate()} for a gated processor. */
+    private volatile boolean gateOpen;
 
-    /** @param safetyPeriod how often the queue is drained without a wake-up */
-    WakeableProcessor(ThreadFactory threads, Duration safetyPeriod) {
-        super(1, threads);
+    /**
+     * @param pool the shared threads the lane runs on
+     * @param timer the shared scheduler of the safety period
+     * @param safetyPeriod how often the queue is drained without a wake-up
+     * @param gated whether it waits for {@link #openGate()} before its first drain
+     */
+    WakeableProcessor(Executor pool, ScheduledExecutorService timer, Duration safetyPeriod, boolean gated) {
+        super(pool, timer);
         this.safetyPeriod = safetyPeriod;
-        setRemoveOnCancelPolicy(true);
+        this.gateOpen = !gated;
+    }
+
+    /** Lets drains run, and runs one for whatever was queued meanwhile. Idempotent. */
+    void openGate() {
+        if (!gateOpen) {
+            gateOpen = true;
+            wake();
+        }
+    }
+
+    boolean gateOpen() {
+        return gateOpen;
     }
 
     /**
@@ -113,6 +134,9 @@ final class WakeableProcessor extends ScheduledThreadPoolExecutor {
 
     private void drain() {
         Runnable task = pollOne;
+        if (!gateOpen || task == null) {
+            return;
+        }
         do {
             task.run();
         } while (tookAFrame.getAsBoolean() && !isShutdown());

@@ -2,13 +2,11 @@ package dev.gatehouse.slack;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import com.slack.api.bolt.App;
-import com.slack.api.bolt.socket_mode.SocketModeApp;
 import com.slack.api.socket_mode.SocketModeClient;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import java.util.function.Supplier;
+import org.glassfish.tyrus.client.ClientManager;
 import org.junit.jupiter.api.Test;
 
 /** Rules for the plugin's main code. */
@@ -39,9 +37,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void socketModeAppsAreNeverBuiltFromAClientOrASupplier() {
-        noClasses().should().callConstructor(SocketModeApp.class, SocketModeClient.class, App.class)
-                .orShould().callConstructor(SocketModeApp.class, Supplier.class, App.class)
-                .because("those constructors never wire Bolt to the client (team note, trap E)").check(MAIN);
+    void everyWebSocketIsOpenedBySlackSocketOnTheSharedTransport() {
+        noClasses().that().doNotHaveSimpleName("SlackSocket").should()
+                .callMethod(ClientManager.class, "createClient")
+                .because("SlackSocket opens sockets on the plugin's shared Grizzly transport, without the SDK's"
+                        + " session monitor").check(MAIN);
     }
 }

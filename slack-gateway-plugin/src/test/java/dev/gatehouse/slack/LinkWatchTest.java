@@ -2,10 +2,7 @@ package dev.gatehouse.slack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.slack.api.socket_mode.SocketModeClient;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
@@ -21,15 +18,28 @@ class LinkWatchTest {
     private boolean currentSessionUp;
 
     LinkWatchTest() {
-        link.attach((SocketModeClient) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {SocketModeClient.class}, (proxy, method, args) -> {
-                    clientCalls.add(method.getName() + (args == null ? "" : Arrays.toString(args)));
-                    return switch (method.getName()) {
-                        case "verifyConnection" -> currentSessionUp;
-                        case "toString" -> "fake client";
-                        default -> null;
-                    };
-                }));
+        link.attach(new LinkWatch.Link() {
+            @Override
+            public boolean currentOpen() {
+                clientCalls.add("currentOpen");
+                return currentSessionUp;
+            }
+
+            @Override
+            public void reconnect(String why) {
+                clientCalls.add("reconnect");
+            }
+
+            @Override
+            public void stopReconnecting() {
+                clientCalls.add("stopReconnecting");
+            }
+
+            @Override
+            public void disconnect() {
+                clientCalls.add("disconnect");
+            }
+        });
     }
 
     private void runChecks() {
@@ -45,19 +55,20 @@ class LinkWatchTest {
     }
 
     @Test
-    void aCloseIsConfirmedOffTheIoThreadAndReportedOncePerLoss() {
+    void aCloseOfTheCurrentSessionReconnectsAtOnceAndIsReportedOncePerLoss() {
         link.onHello(1);
         health.signals.clear();
-        link.onClose(1006, "Closed abnormally.");
+        link.onClose(true, 1006, "Closed abnormally.");
         assertThat(health.starting("disconnected")).isEmpty();
         runChecks();
-        assertThat(clientCalls).containsExactly("verifyConnection");
-        assertThat(health.starting("disconnected")).singleElement().asString().contains("code 1006");
-        link.onClose(1006, "again");
+        assertThat(clientCalls).containsExactly("currentOpen", "reconnect");
+        assertThat(health.starting("disconnected")).singleElement().asString().contains("code 1006")
+                .contains("reconnecting now");
+        link.onClose(true, 1006, "again");
         runChecks();
         assertThat(health.starting("disconnected")).hasSize(1);
         link.onHello(1);
-        link.onClose(1001, "going away");
+        link.onClose(true, 1001, "going away");
         runChecks();
         assertThat(health.starting("disconnected")).hasSize(2);
     }
@@ -66,16 +77,24 @@ class LinkWatchTest {
     void theCloseOfASocketTheClientSupersededNeverMarksTheLiveOneDown() {
         link.onHello(1);
         link.onHello(2);
-        link.onClose(1000, LinkWatch.CLOSED_BY_CLIENT);
+        link.onClose(false, 1000, LinkWatch.CLOSED_BY_CLIENT);
         assertThat(pendingChecks).isEmpty();
         assertThat(health.starting("disconnected")).isEmpty();
         assertThat(health.signals).endsWith("sockets(1)");
     }
 
     @Test
+    void theServerClosingAnOlderSocketIsNotALoss() {
+        link.onHello(1);
+        link.onClose(false, 1001, "going away");
+        assertThat(pendingChecks).isEmpty();
+        assertThat(clientCalls).isEmpty();
+    }
+
+    @Test
     void aCloseFollowedByANewHelloBeforeTheCheckIsNotALoss() {
         link.onHello(1);
-        link.onClose(1001, "going away");
+        link.onClose(true, 1001, "going away");
         link.onHello(1);
         runChecks();
         assertThat(clientCalls).isEmpty();
@@ -83,22 +102,35 @@ class LinkWatchTest {
     }
 
     @Test
-    void aCloseWhileTheCurrentSessionStillAnswersIsNotALoss() {
+    void aCloseWhileANewerSessionIsAlreadyOpenIsNotALoss() {
         link.onHello(1);
         currentSessionUp = true;
-        link.onClose(1000, "server closed an old socket");
+        link.onClose(true, 1000, "server closed the socket the client just replaced");
         runChecks();
+        assertThat(clientCalls).containsExactly("currentOpen");
         assertThat(health.starting("disconnected")).isEmpty();
     }
 
     @Test
-    void aHeldDisconnectStopsTheSdksReconnectingAndReportsDown() {
+    void aSocketThatStoppedAnsweringPingsIsReplacedAndReportedDownOnlyIfThatFails() {
+        link.onHello(1);
+        link.onDead("no pong for 2000 ms");
+        runChecks();
+        assertThat(clientCalls).containsExactly("reconnect");
+        assertThat(health.starting("disconnected")).isEmpty();
+        link.onReconnectFailed("reconnect after no pong failed: apps.connections.open answered HTTP 500");
+        runChecks();
+        assertThat(health.starting("disconnected")).singleElement().asString().contains("HTTP 500");
+    }
+
+    @Test
+    void aHeldDisconnectStopsReconnectingAndReportsDown() {
         link.onHello(1);
         link.onHeldDisconnect("too_many_websockets");
         runChecks();
-        assertThat(clientCalls).containsExactly("setAutoReconnectEnabled[false]", "disconnect");
+        assertThat(clientCalls).containsExactly("stopReconnecting", "disconnect");
         assertThat(health.starting("disconnected")).singleElement().asString().contains("too_many_websockets");
-        link.onClose(1000, LinkWatch.CLOSED_BY_CLIENT);
+        link.onClose(true, 1000, LinkWatch.CLOSED_BY_CLIENT);
         runChecks();
         assertThat(health.starting("disconnected")).hasSize(1);
     }
@@ -106,10 +138,11 @@ class LinkWatchTest {
     @Test
     void nothingIsReportedOnceClosing() {
         link.onHello(1);
-        link.onClose(1006, "x");
+        link.onClose(true, 1006, "x");
         link.closing();
         runChecks();
-        link.onClose(1006, "y");
+        link.onClose(true, 1006, "y");
+        link.onDead("no pong");
         link.onHeldDisconnect("too_many_websockets");
         runChecks();
         assertThat(health.starting("disconnected")).isEmpty();

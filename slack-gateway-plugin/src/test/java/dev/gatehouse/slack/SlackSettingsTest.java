@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.api.GatewaySettings;
 import dev.gatehouse.api.GatewaySettingsException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,28 @@ class SlackSettingsTest {
         assertThat(s.apiUrl()).isEqualTo(URI.create("https://slack.com/api/"));
         assertThat(s.probeUri()).isEqualTo(URI.create("https://slack.com/api/api.test"));
         assertThat(s.transportHooks()).isTrue();
+    }
+
+    @Test
+    void pingsDefaultToEverySecondWithATwoSecondPongTimeoutAndCanBeTuned() {
+        SlackSettings defaults = SlackSettings.from(settings(Map.of()));
+        assertThat(defaults.pingInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(defaults.pongTimeout()).isEqualTo(Duration.ofSeconds(2));
+        SlackSettings tuned = SlackSettings.from(settings(Map.of("pingInterval", "500ms", "pongTimeout", "1500ms")));
+        assertThat(tuned.pingInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(tuned.pongTimeout()).isEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void pingsSlowerThanTheSdksOwnCheckAreRejectedWithTheBounds() {
+        assertThat(invalid(Map.of("pingInterval", "10s")).getMessage()).contains("workspaces.acme.slack.pingInterval")
+                .contains("between 100ms and 5000ms").contains("found 10000ms").contains("default is 1s");
+        assertThat(invalid(Map.of("pingInterval", "10ms")).getMessage()).contains("pingInterval").contains("found 10ms");
+        assertThat(invalid(Map.of("pongTimeout", "5s")).getMessage()).contains("workspaces.acme.slack.pongTimeout")
+                .contains("at most 3000ms").contains("found 5000ms");
+        assertThat(invalid(Map.of("pingInterval", "2s", "pongTimeout", "1s")).getMessage()).contains("pongTimeout")
+                .contains("at least pingInterval (2000ms)");
+        assertThat(invalid(Map.of("pingInterval", "soon")).getMessage()).contains("pingInterval");
     }
 
     @Test

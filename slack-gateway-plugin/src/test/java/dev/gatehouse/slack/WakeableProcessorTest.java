@@ -8,9 +8,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +31,9 @@ class WakeableProcessorTest {
     private static final Duration NO_SAFETY_RUN_IN_THIS_TEST = Duration.ofHours(1);
     private static final Duration WAIT = Duration.ofSeconds(5);
 
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(daemon("test-lanes"));
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(daemon("test-timer"));
+
     private final ConcurrentLinkedMessageQueue original = new ConcurrentLinkedMessageQueue();
     private WakeableProcessor processor = processor(NO_SAFETY_RUN_IN_THIS_TEST);
     private ObservedQueue queue = new ObservedQueue(original, reason -> true, processor::wake, System::nanoTime);
@@ -39,11 +47,21 @@ class WakeableProcessorTest {
     }
 
     private static WakeableProcessor processor(Duration safetyPeriod) {
-        return new WakeableProcessor(r -> {
-            Thread t = new Thread(r, "test-processor");
+        return new WakeableProcessor(POOL, TIMER, safetyPeriod, false);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        }, safetyPeriod);
+        };
+    }
+
+    @AfterAll
+    static void stopPools() {
+        POOL.shutdownNow();
+        TIMER.shutdownNow();
     }
 
     /** Schedules the processor task as the SDK does, polling through the observed queue as the client does. */
