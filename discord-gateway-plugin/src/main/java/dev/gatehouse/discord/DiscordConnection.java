@@ -4,13 +4,11 @@ import dev.gatehouse.api.GatewayConnection;
 import dev.gatehouse.api.GatewayContext;
 import dev.gatehouse.api.GatewayException;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.exceptions.InvalidTokenException;
-import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +20,6 @@ import org.slf4j.LoggerFactory;
 final class DiscordConnection implements GatewayConnection {
 
     private static final Logger log = LoggerFactory.getLogger(DiscordConnection.class);
-    /** How often the monitor looks for zombie sockets and stuck sessions. */
-    static final Duration CHECK_PERIOD = Duration.ofMillis(100);
     /** A healthy gateway answers JDA's close frame within milliseconds; after this, stop asking. */
     static final Duration GRACEFUL_CLOSE = Duration.ofSeconds(2);
 
@@ -31,19 +27,24 @@ final class DiscordConnection implements GatewayConnection {
     private final JDA jda;
     private final JdaSocket socket;
     private final TransportMonitor monitor;
-    private final OkHttpClient http;
+    private final SharedPools shared;
+    private final HostSessionController sessions;
+    private final ScopedScheduler gateway;
     private final DiscordRest rest;
-    private final ScheduledFuture<?> checks;
+    /** Ends this connection's periodic checks on the plugin's {@link GatewayWatch}. */
+    private final Runnable checks;
     private final Duration closeBound;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private DiscordConnection(String label, JDA jda, JdaSocket socket, TransportMonitor monitor, OkHttpClient http,
-            DiscordRest rest, ScheduledFuture<?> checks, Duration closeBound) {
+    private DiscordConnection(String label, JDA jda, JdaSocket socket, TransportMonitor monitor, SharedPools shared,
+            HostSessionController sessions, ScopedScheduler gateway, DiscordRest rest, Runnable checks, Duration closeBound) {
         this.label = label;
         this.jda = jda;
         this.socket = socket;
         this.monitor = monitor;
-        this.http = http;
+        this.shared = shared;
+        this.sessions = sessions;
+        this.gateway = gateway;
         this.rest = rest;
         this.checks = checks;
         this.closeBound = closeBound;
@@ -57,12 +58,16 @@ final class DiscordConnection implements GatewayConnection {
         TransportMonitor monitor = new TransportMonitor(label, ctx.health(), socket::drop, System::nanoTime,
                 settings.zombieMultiple(), settings.loginTimeout(),
                 code -> FatalCloses.explain(code, ctx.settings().path(), settings.privilegedIntents()), socket::status);
-        OkHttpClient http = RestHttpClient.create(settings.restTimeout(), ctx.executors().newExecutor("okhttp", 1));
+        HostSessionController sessions = new HostSessionController(label, settings.gatewayUrl().toString(),
+                shared.timer(), shared.connects());
+        ScopedScheduler gateway = shared.gatewayFor();
+        shared.opened();
         JDA jda;
         try {
-            jda = JdaFactory.build(settings, ctx, label, http, new GatewayEvents(label, monitor, ctx.inbound()), shared);
+            jda = JdaFactory.build(settings, ctx, sessions, gateway, new GatewayEvents(label, monitor, ctx.inbound()),
+                    shared);
         } catch (InvalidTokenException e) {
-            RestHttpClient.release(http);
+            release(sessions, gateway, shared);
             String why = "Discord answered 401 Unauthorized to GET users/@me: " + ctx.settings().keyPath(DiscordSettings.TOKEN)
                     + " is not a valid bot token (mistyped, reset or revoked); copy the current one from the Discord"
                     + " developer portal (your application, Bot, Reset Token)";
@@ -70,17 +75,22 @@ final class DiscordConnection implements GatewayConnection {
             ctx.health().markFatal(why);
             throw new IllegalStateException(why, e);
         } catch (RuntimeException | Error e) {
-            RestHttpClient.release(http);
+            release(sessions, gateway, shared);
             throw e;
         }
         socket.attach(jda);
-        ScheduledFuture<?> checks = ctx.executors().newScheduler("watch", 1).scheduleWithFixedDelay(
-                () -> runQuietly(label, monitor::check), CHECK_PERIOD.toMillis(), CHECK_PERIOD.toMillis(),
-                TimeUnit.MILLISECONDS);
+        Runnable checks = shared.watch().add(label, monitor::check);
         log.info("{}: JDA started, logged in as {} ({}), gateway {}", label, jda.getSelfUser().getName(),
                 jda.getSelfUser().getId(), settings.gatewayUrl());
-        return new DiscordConnection(label, jda, socket, monitor, http, new DiscordRest(jda, settings.restTimeout()),
-                checks, ctx.closeTimeout());
+        return new DiscordConnection(label, jda, socket, monitor, shared, sessions, gateway,
+                new DiscordRest(jda, settings.restTimeout()), checks, ctx.closeTimeout());
+    }
+
+    /** What a connection holds of the shared pools, given back; once per connection. */
+    private static void release(HostSessionController sessions, ScopedScheduler gateway, SharedPools shared) {
+        sessions.close();
+        gateway.shutdown();
+        shared.closed();
     }
 
     @Override
@@ -138,7 +148,7 @@ final class DiscordConnection implements GatewayConnection {
         }
         long start = System.nanoTime();
         monitor.closing();
-        checks.cancel(false);
+        checks.run();
         long budget = closeBound.toMillis() * 3 / 4; // leave the host a margin of its bound
         try {
             jda.shutdown();
@@ -158,22 +168,13 @@ final class DiscordConnection implements GatewayConnection {
         } catch (RuntimeException e) {
             log.warn("{}: closing JDA: {}", label, e.toString());
         } finally {
-            RestHttpClient.release(http);
+            release(sessions, gateway, shared);
         }
         log.info("{}: closed in {} ms", label, elapsed(start));
     }
 
     private static long elapsed(long startNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-    }
-
-    /** A periodic task that throws is never run again; log instead. */
-    private static void runQuietly(String label, Runnable task) {
-        try {
-            task.run();
-        } catch (RuntimeException e) {
-            log.warn("{}: health check failed: {}", label, e.toString(), e);
-        }
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.gatehouse.discord;
 import com.neovisionaries.ws.client.WebSocketFrame;
 import dev.gatehouse.api.InboundEvent;
 import dev.gatehouse.api.InboundSink;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import net.dv8tion.jda.api.events.ExceptionEvent;
 import net.dv8tion.jda.api.events.GatewayPingEvent;
 import net.dv8tion.jda.api.events.GenericEvent;
@@ -20,11 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connection's only JDA listener. JDA hands it every event on the connection's event pool (a host
- * executor, one thread, so in gateway order), never on JDA's socket threads; it still only translates
- * and hands off: lifecycle events to the {@link TransportMonitor}, dispatches to the host's
- * non-blocking {@link InboundSink}. Nothing here blocks or does I/O, and nothing is thrown back into
- * JDA (an exception on JDA's reconnect path stops it reconnecting, JDA issue #615).
+ * The connection's only JDA listener. JDA calls it on the thread that produced the event (no event
+ * pool): dispatches on the socket's read thread, in gateway order; lifecycle events also on JDA's
+ * connect, reconnect and REST threads, or on ours during a close. So it must be quick and never block —
+ * a listener that holds the read thread makes JDA miss its heartbeat ACKs and drop a healthy socket
+ * as a zombie — and it only translates and hands off: lifecycle events to the {@link TransportMonitor}
+ * (thread-safe), dispatches to the host's non-blocking {@link InboundSink}, whose handlers run on host
+ * threads in order per channel. That hand-off is the event's only hop, and it allocates nothing beyond
+ * the event record. Nothing is thrown back into JDA (an exception on JDA's reconnect path stops it
+ * reconnecting, JDA issue #615); an interrupt JDA sends its read thread is left for JDA.
  */
 final class GatewayEvents implements EventListener {
 
@@ -80,11 +86,12 @@ final class GatewayEvents implements EventListener {
             click.deferEdit().queue(null,
                     err -> log.warn("{}: cannot acknowledge button click {}: {}", label, click.getId(), err.toString()));
         }
-        inbound.deliver(event).whenComplete((done, err) -> {
-            if (err != null) {
-                log.debug("{}: the host did not take {}: {}", label, event.eventId(), err.toString());
-            }
-        });
+        // Discord does not redeliver, so there is nothing to acknowledge and no reason to wait: the host
+        // refuses at once (completes exceptionally before returning) or takes the event. No dependent stage.
+        CompletionStage<Void> taken = inbound.deliver(event);
+        if (taken instanceof CompletableFuture<Void> f && f.isCompletedExceptionally()) {
+            log.debug("{}: the host did not take {}", label, event.eventId());
+        }
     }
 
     /** E.g. "Discord closed the gateway socket: 4000 'Unknown error'" or "gateway socket lost: 1002 '…'". */

@@ -2,6 +2,7 @@ package dev.gatehouse.discord;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * JDA's session controller for one connection: it names the gateway URL and runs JDA's connect and
  * re-identify requests ("nodes") one at a time, at most one start per {@link #IDENTIFY_DELAY} seconds
- * as Discord requires, on a thread the host owns and shuts down with the connection.
+ * as Discord requires. Nodes run on the plugin's elastic connect pool (a node blocks through the
+ * handshake, up to 10 s, or through JDA's reconnect backoff), the spacing on the plugin's timer; the
+ * connection owns no thread for this.
  *
  * <p>JDA's own controllers start threads of their own ({@code ConcurrentSessionController-Worker}, non
  * daemon) that outlive a closed connection by up to 5 s. JDA's default also ignores a configured URL:
@@ -28,18 +31,28 @@ final class HostSessionController extends SessionControllerAdapter {
 
     private final String label;
     private final String gatewayUrl;
-    private final ScheduledExecutorService worker;
+    private final ScheduledExecutorService timer;
+    private final Executor connects;
     /** Guarded by this. */
     private final Deque<SessionConnectNode> queue = new ArrayDeque<>();
     /** Guarded by this: a node is scheduled or running. */
     private boolean busy;
     /** Guarded by this: when the last node started, or {@code Long.MIN_VALUE}. */
     private long lastStartNanos = Long.MIN_VALUE;
+    /** Guarded by this: the connection closed; nothing more is started. */
+    private boolean closed;
 
-    HostSessionController(String label, String gatewayUrl, ScheduledExecutorService worker) {
+    HostSessionController(String label, String gatewayUrl, ScheduledExecutorService timer, Executor connects) {
         this.label = label;
         this.gatewayUrl = gatewayUrl;
-        this.worker = worker;
+        this.timer = timer;
+        this.connects = connects;
+    }
+
+    /** The connection closed: queued nodes are dropped and none is started again. */
+    synchronized void close() {
+        closed = true;
+        queue.clear();
     }
 
     @Override
@@ -66,19 +79,33 @@ final class HostSessionController extends SessionControllerAdapter {
     private void scheduleNext() {
         long delay;
         synchronized (this) {
-            if (busy || queue.isEmpty()) {
+            if (busy || closed || queue.isEmpty()) {
                 return;
             }
             busy = true;
             delay = lastStartNanos == Long.MIN_VALUE ? 0 : Math.max(0, lastStartNanos + SPACING_NANOS - System.nanoTime());
         }
         try {
-            worker.schedule(this::runNext, delay, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            synchronized (this) {
-                busy = false; // the connection is closed; JDA is shutting down and will not need the node
+            if (delay == 0) {
+                connects.execute(this::runNext);
+            } else {
+                timer.schedule(this::startOnConnectPool, delay, TimeUnit.NANOSECONDS);
             }
+        } catch (RejectedExecutionException e) {
+            notBusy(); // the plugin is stopping; JDA is shutting down and will not need the node
         }
+    }
+
+    private void startOnConnectPool() {
+        try {
+            connects.execute(this::runNext);
+        } catch (RejectedExecutionException e) {
+            notBusy();
+        }
+    }
+
+    private synchronized void notBusy() {
+        busy = false;
     }
 
     private void runNext() {
@@ -94,12 +121,12 @@ final class HostSessionController extends SessionControllerAdapter {
                 node.run(false);
             }
         } catch (InterruptedException e) {
-            interrupted = true; // the host is shutting this connection's threads down
+            interrupted = true; // the host is stopping the plugin's threads
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.warn("{}: gateway connect failed ({}); JDA retries in {} s", label, rootMessage(e), IDENTIFY_DELAY);
             synchronized (this) {
-                if (!queue.contains(node)) {
+                if (!closed && !queue.contains(node)) {
                     queue.add(node);
                 }
             }

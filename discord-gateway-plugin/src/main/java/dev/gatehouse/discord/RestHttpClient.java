@@ -19,8 +19,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 
 /**
- * The OkHttp client one connection gives JDA for REST, built so that nothing of it outlives the
- * connection or keeps the plugin's class loader reachable after an unload.
+ * The OkHttp client the plugin gives JDA for REST (one for all bots, see {@link SharedPools}), built so
+ * that nothing of it keeps the plugin's class loader reachable after an unload.
  *
  * <p>OkHttp enforces read, write and call timeouts with Okio's {@code AsyncTimeout}, whose single
  * static "Okio Watchdog" thread lingers 60 s after the last timeout and cannot be stopped: it alone
@@ -57,6 +57,26 @@ final class RestHttpClient {
                 .socketFactory(new BoundedReadSockets((int) Math.min(Integer.MAX_VALUE, readBound.toMillis()), deadlineNanos))
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .build();
+    }
+
+    /**
+     * {@code base} with reads bounded by {@code readBound}: the same dispatcher and connection pool, so the
+     * plugin's bots share one OkHttp client (pooled connections are shared between clients with the same
+     * bound, i.e. the same socket factory).
+     */
+    static OkHttpClient withReadBound(OkHttpClient base, Duration readBound) {
+        return base.newBuilder()
+                .socketFactory(new BoundedReadSockets((int) Math.min(Integer.MAX_VALUE, readBound.toMillis())))
+                .build();
+    }
+
+    /** Closes the pooled connections that are idle; calls in flight keep theirs. Never throws. */
+    static void evictIdle(OkHttpClient client) {
+        try {
+            client.connectionPool().evictAll();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(RestHttpClient.class).debug("closing idle REST connections: {}", e.toString());
+        }
     }
 
     /**

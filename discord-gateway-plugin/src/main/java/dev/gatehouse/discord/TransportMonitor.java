@@ -25,15 +25,19 @@ import org.slf4j.LoggerFactory;
  *       sequence of events this class did not foresee (a level-triggered safety net behind the
  *       per-socket reports).</li>
  * </ul>
- * Decisions about reconnecting stay with the host. All methods are called from JDA's event pool or the
- * connection's watch thread; state is guarded by {@code this}. Health calls are made under the lock so
- * the host sees them in decision order; {@link GatewayHealth} never blocks or calls back.
+ * Decisions about reconnecting stay with the host. Methods are called from JDA's threads (the listener
+ * runs where JDA fires the event, see {@link GatewayEvents}) and the plugin's watch; state is guarded
+ * by {@code this}, and nothing under the lock blocks or takes a lock of JDA's. Health calls are made
+ * under the lock so the host sees them in decision order; {@link GatewayHealth} never blocks or calls back.
  */
 final class TransportMonitor {
 
     private static final Logger log = LoggerFactory.getLogger(TransportMonitor.class);
     /** SessionDisconnectEvent follows status DISCONNECTED within microseconds; after this, report without it. */
     static final long UNEXPLAINED_LOSS_NANOS = Duration.ofSeconds(1).toNanos();
+    /** Liveness from dispatches is reported at most this often; far below any staleness bound of the host. */
+    static final long ALIVE_SPACING_NANOS = Duration.ofMillis(100).toNanos();
+    private static final long NEVER = Long.MIN_VALUE;
 
     private final String label;
     private final GatewayHealth health;
@@ -43,6 +47,9 @@ final class TransportMonitor {
     private final long loginTimeoutNanos;
     private final IntFunction<Optional<String>> fatalCloses;
     private final Supplier<JDA.Status> jdaStatus;
+
+    /** When a dispatch was last reported as liveness; written by the read thread only, volatile for the next socket's. */
+    private volatile long lastAliveNanos = NEVER;
 
     // Everything below is guarded by this.
     private final HeartbeatCadence cadence = new HeartbeatCadence();
@@ -139,9 +146,18 @@ final class TransportMonitor {
         health.markAlive();
     }
 
-    /** Any dispatch: proof of inbound life. */
+    /**
+     * Any dispatch: proof of inbound life. Reported at most once per {@link #ALIVE_SPACING_NANOS}: each
+     * report is a task for the host's supervisor, and a burst of dispatches proves no more than its first.
+     * Called on JDA's read thread only (one socket at a time), so the field needs no lock.
+     */
     void dispatched() {
-        health.markAlive();
+        long now = nanos.getAsLong();
+        long last = lastAliveNanos;
+        if (last == NEVER || now - last >= ALIVE_SPACING_NANOS) {
+            lastAliveNanos = now;
+            health.markAlive();
+        }
     }
 
     /** JDA shut down on its own (its ShutdownEvent outside our close): fatal, or at least down for good. */

@@ -253,8 +253,16 @@ class TransportMonitorTest {
     }
 
     @Test
-    void dispatchesAreSignsOfLife() {
+    void dispatchesAreSignsOfLifeReportedAtMostOncePerSpacing() {
         monitor.dispatched();
+        for (int i = 0; i < 1000; i++) {
+            monitor.dispatched(); // a burst within one spacing proves no more than its first dispatch
+        }
+        assertThat(health.alive).isEqualTo(1);
+        advance(Duration.ofNanos(TransportMonitor.ALIVE_SPACING_NANOS - 1));
+        monitor.dispatched();
+        assertThat(health.alive).isEqualTo(1);
+        advance(Duration.ofNanos(1));
         monitor.dispatched();
         assertThat(health.alive).isEqualTo(2);
         assertThat(health.signals).isEmpty();
