@@ -4,7 +4,9 @@ import com.slack.api.socket_mode.SocketModeClient;
 import dev.gatehouse.api.GatewayConnection;
 import dev.gatehouse.api.GatewayContext;
 import dev.gatehouse.api.GatewayException;
+import dev.gatehouse.api.MessageHistory;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -37,6 +39,7 @@ final class SlackConnection implements GatewayConnection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile LinkWatch link;
     private volatile InboundEnvelopes envelopes;
+    private volatile SlackHistory history;
 
     private SlackConnection(GatewayContext context, SlackSdk sdk, SdkExecutors executors) {
         this.context = context;
@@ -71,6 +74,7 @@ final class SlackConnection implements GatewayConnection {
 
     private void start(SlackSettings settings) throws Exception {
         BotIdentity me = sdk.identify();
+        history = new SlackHistory(sdk.botMethods(), me);
         SocketCensus census = new SocketCensus(System::nanoTime);
         link = new LinkWatch(context.health(), subject, watchThread, census);
         Acknowledger acks = new Acknowledger(ackThread, System::nanoTime, Acknowledger.DEADLINE, bolt::ack, subject);
@@ -143,6 +147,11 @@ final class SlackConnection implements GatewayConnection {
     @Override
     public void react(String channelId, String messageId, String emoji) {
         outbound.react(channelId, messageId, emoji);
+    }
+
+    @Override
+    public Optional<MessageHistory> history() {
+        return Optional.ofNullable(history);
     }
 
     /** See {@link BoltStack#close}; bounded by most of the host's close timeout. */
