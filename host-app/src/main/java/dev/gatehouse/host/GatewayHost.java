@@ -1,9 +1,9 @@
 package dev.gatehouse.host;
 
 import dev.gatehouse.host.admin.AdminServer;
-import dev.gatehouse.host.backfill.Backfill;
-import dev.gatehouse.host.backfill.BackfillPolicy;
 import dev.gatehouse.host.admin.HostControl;
+import dev.gatehouse.host.backfill.Backfill;
+import dev.gatehouse.host.config.BackfillPolicy;
 import dev.gatehouse.host.config.ConfigException;
 import dev.gatehouse.host.config.ConfigLoader;
 import dev.gatehouse.host.config.GatehouseConfig;

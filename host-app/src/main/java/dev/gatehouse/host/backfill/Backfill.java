@@ -4,6 +4,7 @@ import dev.gatehouse.api.GatewayConnection;
 import dev.gatehouse.api.InboundEvent;
 import dev.gatehouse.api.MessageEvent;
 import dev.gatehouse.api.MessageHistory;
+import dev.gatehouse.host.config.BackfillPolicy;
 import dev.gatehouse.host.logging.LogContext;
 import dev.gatehouse.host.plugins.PluginRuntime;
 import dev.gatehouse.host.status.OutageEvent;

@@ -5,6 +5,7 @@ import dev.gatehouse.api.HistoryPage;
 import dev.gatehouse.api.HistoryQuery;
 import dev.gatehouse.api.MessageEvent;
 import dev.gatehouse.api.RateLimitedException;
+import dev.gatehouse.host.config.BackfillPolicy;
 import dev.gatehouse.host.time.Scheduler;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,6 @@ package dev.gatehouse.host.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.api.Durations;
-import dev.gatehouse.host.backfill.BackfillPolicy;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package dev.gatehouse.host.config;
 
-import dev.gatehouse.host.backfill.BackfillPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

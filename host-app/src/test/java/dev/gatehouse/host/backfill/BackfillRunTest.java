@@ -1,12 +1,13 @@
 package dev.gatehouse.host.backfill;
 
+import dev.gatehouse.api.GatewayException;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.api.GatewayException;
 import dev.gatehouse.api.HistoryPage;
 import dev.gatehouse.api.HistoryQuery;
 import dev.gatehouse.api.MessageEvent;
 import dev.gatehouse.api.RateLimitedException;
+import dev.gatehouse.host.config.BackfillPolicy;
 import dev.gatehouse.host.testing.FakeTime;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.gatehouse.host.backfill;
+package dev.gatehouse.host.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How the host fetches what a connection missed during a gap (see {@link Backfill}).
+ * How the host fetches what a connection missed during a gap (see {@code dev.gatehouse.host.backfill.Backfill}).
  *
  * @param enabled whether gaps are backfilled at all (they are always reported)
  * @param stateDir where the ledger of last handled messages lives, so that a restarted host knows
