@@ -324,9 +324,11 @@ public final class SlackSimulator implements AutoCloseable {
      */
     public Delivery pushEventsApi(Recipient to, JsonNode event) {
         Objects.requireNonNull(event, "event");
-        // Posted to Slack whether or not it reaches the app: conversations.history lists it.
+        Delivery d = dispatcher.pushEvent(state(to), connection(to), event);
+        // Only a push that was taken is a posted message (a refused one is the caller's to retry):
+        // conversations.history lists it from now on. postMessage posts without a connection.
         state(to).messages.record(event);
-        return dispatcher.pushEvent(state(to), connection(to), event);
+        return d;
     }
 
     /**
