@@ -603,6 +603,10 @@ public final class GatewayHost implements AutoCloseable, HostControl {
                 p().router().flush(key);
             }
             listeners.forEach(l -> l.onTransition(key, epoch, from, to, cause));
+            Running r = running;
+            if (from == ConnectionState.CONNECTED && to != ConnectionState.CONNECTED && r != null) {
+                r.backfill().down(key);
+            }
         }
 
         @Override

@@ -114,6 +114,11 @@ public final class Backfill implements AutoCloseable {
         }
     }
 
+    /** The connection went down: the gap's backfill will start from where it stands now. */
+    public void down(ConnectionKey key) {
+        ledger.freeze(key);
+    }
+
     /**
      * A session came up.
      *

@@ -52,6 +52,12 @@ final class Ledger {
                 return size() > maxChannels;
             }
         };
+        /**
+         * The marks as they stood when the connection went down (or as the previous run left them), for
+         * the next backfill: live messages of the new session may move the marks before that backfill
+         * starts, past messages of the gap. Null while connected.
+         */
+        Map<String, ChannelMark> frozen;
         /** Why the previous run's channels are unknown, or null. */
         String unknownBecause;
         Instant savedAt;
@@ -73,10 +79,18 @@ final class Ledger {
         e.dirty = true;
     }
 
-    /** What a backfill of this connection may start from. */
+    /** The connection went down: the next backfill starts from the marks as they are now (the first down counts). */
+    synchronized void freeze(ConnectionKey key) {
+        Entry e = entry(key);
+        if (e.frozen == null) {
+            e.frozen = new LinkedHashMap<>(e.channels);
+        }
+    }
+
+    /** What a backfill of this connection may start from: the marks frozen at the gap's start, else the current ones. */
     synchronized Snapshot snapshot(ConnectionKey key) {
         Entry e = entry(key);
-        List<Map.Entry<String, ChannelMark>> recentFirst = new ArrayList<>(e.channels.entrySet());
+        List<Map.Entry<String, ChannelMark>> recentFirst = new ArrayList<>((e.frozen != null ? e.frozen : e.channels).entrySet());
         java.util.Collections.reverse(recentFirst);
         Map<String, ChannelMark> out = new LinkedHashMap<>();
         recentFirst.forEach(m -> out.put(m.getKey(), m.getValue()));
@@ -88,7 +102,9 @@ final class Ledger {
      * run start from what this run handled.
      */
     synchronized void settled(ConnectionKey key) {
-        entry(key).unknownBecause = null;
+        Entry e = entry(key);
+        e.unknownBecause = null;
+        e.frozen = null;
     }
 
     /** Writes every connection that changed since the last flush; a failure is logged and retried next time. */
@@ -147,6 +163,7 @@ final class Ledger {
                 e.unknownBecause = "no ledger at " + file + " (first run with this state folder, or it was removed)";
             } else {
                 e.channels.putAll(c.channels());
+                e.frozen = new LinkedHashMap<>(c.channels());
                 e.savedAt = c.savedAt();
             }
         } catch (LedgerFile.Unreadable | IOException ex) {

@@ -97,6 +97,21 @@ class BackfillTest {
     }
 
     @Test
+    void liveMessagesOfTheNewSessionHandledBeforeTheBackfillStartsDoNotHideTheGap() {
+        Backfill b = backfill();
+        b.sessionUp(ACME, false, null, null);
+        handled(b, "100");
+        b.down(ACME);
+        handled(b, "105"); // the new session delivered it before its "connected" reached the backfill
+
+        b.sessionUp(ACME, false, time.instant().minusSeconds(5), null);
+        time.runDue();
+
+        assertThat(queries).extracting(HistoryQuery::afterMessageId).containsExactly("100");
+        assertThat(delivered).extracting(MessageEvent::messageId).containsExactly("101");
+    }
+
+    @Test
     void aResumedSessionIsNotBackfilled() {
         Backfill b = backfill();
         b.sessionUp(ACME, false, null, null);

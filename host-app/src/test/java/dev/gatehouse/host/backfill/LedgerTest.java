@@ -66,6 +66,28 @@ class LedgerTest {
     }
 
     @Test
+    void theMarksFrozenWhenTheConnectionWentDownAreTheBackfillsStartUntilSettled() {
+        Ledger l = ledger(10);
+        l.handled(ACME, "C1", "100", time.instant());
+        l.freeze(ACME);
+        l.handled(ACME, "C1", "105", time.instant());
+        l.freeze(ACME); // a second drop before the backfill: the first one counts
+        assertThat(l.snapshot(ACME).channels().get("C1").lastMessageId()).isEqualTo("100");
+        l.settled(ACME);
+        assertThat(l.snapshot(ACME).channels().get("C1").lastMessageId()).isEqualTo("105");
+    }
+
+    @Test
+    void afterARestartTheFilesMarksAreTheStartEvenIfLiveMessagesCameFirst() {
+        Ledger first = ledger(10);
+        first.handled(ACME, "C1", "100", time.instant());
+        first.flush();
+        Ledger restarted = ledger(10);
+        restarted.handled(ACME, "C1", "105", time.instant());
+        assertThat(restarted.snapshot(ACME).channels().get("C1").lastMessageId()).isEqualTo("100");
+    }
+
+    @Test
     void aMarkMovesOnlyForwardInMessageOrder() {
         Ledger l = ledger(10);
         l.handled(ACME, "C1", "998", time.instant());
