@@ -128,6 +128,10 @@ public final class Backfill implements AutoCloseable {
      */
     public void sessionUp(ConnectionKey key, boolean resumed, Instant gapStart, OutageEvent outage) {
         boolean first = upOnce.putIfAbsent(key, Boolean.TRUE) == null;
+        BackfillRun older = running.remove(key);
+        if (older != null) {
+            older.cancel("a newer session came up; the next backfill goes on from where this one began");
+        }
         Ledger.Snapshot s = ledger.snapshot(key);
         ledger.settled(key);
         String skip = null;
@@ -184,12 +188,15 @@ public final class Backfill implements AutoCloseable {
             public CompletionStage<Void> deliver(MessageEvent event) {
                 return dispatch.deliver(key, event);
             }
+
+            @Override
+            public void channelComplete(String channelId) {
+                ledger.paid(key, channelId);
+            }
         };
         BackfillRun run = new BackfillRun(subject, policy, s.channels(), clock.instant(), gapStart, pages, sink, scheduler, calls);
-        BackfillRun older = running.put(key, run);
-        if (older != null) {
-            older.cancel("a newer gap began a new backfill");
-        }
+        ledger.owe(key, s.channels());
+        running.put(key, run);
         log.info("{}: backfilling {} channel(s) since {}", subject, Math.min(s.channels().size(), policy.maxChannels()),
                 gapStart == null ? "the last handled message" : gapStart);
         run.start().thenAccept(r -> {

@@ -50,6 +50,10 @@ final class BackfillRun {
 
         /** Hands the event over; completes when its handlers finished, exceptionally if it was refused. */
         CompletionStage<Void> deliver(MessageEvent event);
+
+        /** A channel was read to its end and every new message of it handed over. */
+        default void channelComplete(String channelId) {
+        }
     }
 
     private final String subject;
@@ -138,6 +142,8 @@ final class BackfillRun {
         final Instant since;
         final List<MessageEvent> found = new ArrayList<>();
         int pages;
+        /** Set when something of this channel was not read or not taken. */
+        boolean incomplete;
 
         Channel(String id, String afterId, Instant since) {
             this.id = id;
@@ -172,6 +178,7 @@ final class BackfillRun {
                 deliver(ch);
             } else if (ch.pages >= policy.maxPages()) {
                 shortfalls.add("channel " + ch.id + ": more than " + policy.maxPages() + " page(s) of history");
+                ch.incomplete = true;
                 deliver(ch);
             } else {
                 fetch(ch, p.nextCursor());
@@ -185,6 +192,7 @@ final class BackfillRun {
             if (next.compareTo(policy.maxRateLimitWait()) > 0) {
                 cancel("rate limited by the platform; waiting another " + r.retryAfter().toMillis() + " ms would pass the bound of "
                         + policy.maxRateLimitWait().toSeconds() + " s (waited " + waited.toMillis() + " ms)");
+                ch.incomplete = true;
                 deliver(ch);
                 return;
             }
@@ -196,6 +204,7 @@ final class BackfillRun {
         String why = err instanceof GatewayException ? err.getMessage() : err.toString();
         log.warn("{}: backfill of channel {} failed: {}", subject, ch.id, why);
         shortfalls.add("channel " + ch.id + ": " + why);
+        ch.incomplete = true;
         deliver(ch);
     }
 
@@ -208,10 +217,10 @@ final class BackfillRun {
             }
         }
         fresh.sort((a, b) -> MessageIds.ORDER.compare(a.messageId(), b.messageId()));
-        deliverFrom(fresh.iterator());
+        deliverFrom(ch, fresh.iterator());
     }
 
-    private void deliverFrom(Iterator<MessageEvent> it) {
+    private void deliverFrom(Channel ch, Iterator<MessageEvent> it) {
         while (it.hasNext()) {
             MessageEvent m = it.next();
             if (sink.alreadyTaken(m.eventId())) {
@@ -220,12 +229,16 @@ final class BackfillRun {
             sink.deliver(m.asBackfilled()).whenComplete((v, err) -> {
                 if (err != null) {
                     shortfalls.add("message " + m.messageId() + " in " + m.channelId() + " refused: " + err.getMessage());
+                    ch.incomplete = true;
                 } else {
                     recovered++;
                 }
-                deliverFrom(it);
+                deliverFrom(ch, it);
             });
             return;
+        }
+        if (!ch.incomplete && !cancelled) {
+            sink.channelComplete(ch.id);
         }
         nextChannel();
     }

@@ -58,6 +58,11 @@ final class Ledger {
          * starts, past messages of the gap. Null while connected.
          */
         Map<String, ChannelMark> frozen;
+        /**
+         * Where a backfill began in channels it has not finished (stopped by an error, a bound, a newer gap):
+         * the next backfill starts there, not past the hole. In memory only.
+         */
+        final Map<String, ChannelMark> owed = new HashMap<>();
         /** Why the previous run's channels are unknown, or null. */
         String unknownBecause;
         Instant savedAt;
@@ -93,8 +98,25 @@ final class Ledger {
         List<Map.Entry<String, ChannelMark>> recentFirst = new ArrayList<>((e.frozen != null ? e.frozen : e.channels).entrySet());
         java.util.Collections.reverse(recentFirst);
         Map<String, ChannelMark> out = new LinkedHashMap<>();
-        recentFirst.forEach(m -> out.put(m.getKey(), m.getValue()));
+        recentFirst.forEach(m -> {
+            ChannelMark owed = e.owed.get(m.getKey());
+            boolean earlier = owed != null && MessageIds.ORDER.compare(owed.lastMessageId(), m.getValue().lastMessageId()) < 0;
+            out.put(m.getKey(), earlier ? owed : m.getValue());
+        });
+        e.owed.keySet().retainAll(e.channels.keySet());
         return new Snapshot(out, e.savedAt, e.unknownBecause);
+    }
+
+    /** A backfill starts in these channels from these marks: owed until {@link #paid}. */
+    synchronized void owe(ConnectionKey key, Map<String, ChannelMark> from) {
+        Entry e = entry(key);
+        from.forEach((ch, m) -> e.owed.merge(ch, m,
+                (old, now) -> MessageIds.ORDER.compare(old.lastMessageId(), now.lastMessageId()) <= 0 ? old : now));
+    }
+
+    /** A backfill read this channel to its end and handed every message over. */
+    synchronized void paid(ConnectionKey key, String channelId) {
+        entry(key).owed.remove(channelId);
     }
 
     /**

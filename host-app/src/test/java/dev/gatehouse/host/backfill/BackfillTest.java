@@ -112,6 +112,36 @@ class BackfillTest {
     }
 
     @Test
+    void aBackfillThatStoppedShortIsTakenUpByTheNextOneFromWhereItBegan() {
+        Optional<MessageHistory> works = history;
+        history = Optional.of(q -> {
+            queries.add(q);
+            throw new dev.gatehouse.api.GatewayException("connection closing", true, null);
+        });
+        Backfill b = backfill();
+        b.sessionUp(ACME, false, null, null);
+        handled(b, "100");
+        b.down(ACME);
+        b.sessionUp(ACME, false, time.instant().minusSeconds(5), null);
+        time.runDue();
+        assertThat(b.last(ACME).orElseThrow().complete()).isFalse();
+
+        handled(b, "150"); // live on the new session, past the hole
+        b.down(ACME);
+        history = works;
+        b.sessionUp(ACME, false, time.instant().minusSeconds(5), null);
+        time.runDue();
+
+        assertThat(queries).extracting(HistoryQuery::afterMessageId).containsExactly("100", "100");
+        assertThat(b.last(ACME).orElseThrow().complete()).isTrue();
+        handled(b, "160");
+        b.down(ACME);
+        b.sessionUp(ACME, false, time.instant().minusSeconds(5), null);
+        time.runDue();
+        assertThat(queries).extracting(HistoryQuery::afterMessageId).as("paid once read to the end").endsWith("160");
+    }
+
+    @Test
     void aResumedSessionIsNotBackfilled() {
         Backfill b = backfill();
         b.sessionUp(ACME, false, null, null);
