@@ -157,17 +157,33 @@ public final class Backfill implements AutoCloseable {
             skip = "no channel with handled messages yet";
         }
         Optional<Source> src = skip == null ? sources.apply(key) : Optional.empty();
-        Optional<MessageHistory> history = src.flatMap(this::historyOf);
-        if (skip == null && history.isEmpty()) {
-            skip = src.isEmpty() ? "the connection is not live" : "the plugin offers no message history";
+        if (skip == null && src.isEmpty()) {
+            skip = "the connection is not live";
         }
         if (skip != null) {
-            if (outage != null) {
-                publish.accept(outage.withBackfill(0, false, "not backfilled: " + skip));
-            }
+            notBackfilled(outage, skip);
             return;
         }
-        start(key, s, from, src.get(), history.get(), outage);
+        Instant start = from;
+        try {
+            // history() is plugin code: never on the supervision thread that called us.
+            calls.execute(() -> {
+                Optional<MessageHistory> history = historyOf(src.get());
+                if (history.isEmpty()) {
+                    notBackfilled(outage, "the plugin offers no message history");
+                } else {
+                    start(key, s, start, src.get(), history.get(), outage);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            notBackfilled(outage, "the host is shutting down");
+        }
+    }
+
+    private void notBackfilled(OutageEvent outage, String why) {
+        if (outage != null) {
+            publish.accept(outage.withBackfill(0, false, "not backfilled: " + why));
+        }
     }
 
     private void start(ConnectionKey key, Ledger.Snapshot s, Instant gapStart, Source src, MessageHistory history,

@@ -158,6 +158,7 @@ class BackfillTest {
         b.sessionUp(ACME, false, null, null);
         handled(b, "100");
         b.sessionUp(ACME, false, outage().downFrom(), outage());
+        time.runDue();
         assertThat(published).singleElement().satisfies(p -> {
             assertThat(p.recovered()).isZero();
             assertThat(p.complete()).isFalse();
