@@ -239,11 +239,6 @@ public final class Backfill implements AutoCloseable {
         return Optional.ofNullable(last.get(key));
     }
 
-    /** Whether a backfill of this connection is running. */
-    public boolean isRunning(ConnectionKey key) {
-        return running.containsKey(key);
-    }
-
     /** Stops running backfills and writes the ledger one last time. */
     @Override
     public void close() {

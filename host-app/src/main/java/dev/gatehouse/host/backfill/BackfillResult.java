@@ -9,8 +9,4 @@ package dev.gatehouse.host.backfill;
  * @param detail a short explanation for the log and the status, e.g. "3 channel(s), 12 page(s)"
  */
 public record BackfillResult(int recovered, boolean complete, String detail) {
-
-    static BackfillResult none(String why) {
-        return new BackfillResult(0, false, why);
-    }
 }
