@@ -164,6 +164,7 @@ public final class Backfill implements AutoCloseable {
             notBackfilled(outage, skip);
             return;
         }
+        log.debug("{}: backfill decided for the session after the gap from {}", key, from);
         Instant start = from;
         try {
             // history() is plugin code: never on the supervision thread that called us.
@@ -182,6 +183,8 @@ public final class Backfill implements AutoCloseable {
 
     private void notBackfilled(OutageEvent outage, String why) {
         if (outage != null) {
+            log.warn("{}/{}: the gap from {} to {} is not backfilled: {}", outage.platform(), outage.workspace(),
+                    outage.downFrom(), outage.upAt(), why);
             publish.accept(outage.withBackfill(0, false, "not backfilled: " + why));
         }
     }
