@@ -3,7 +3,9 @@ package dev.gatehouse.discord;
 import dev.gatehouse.api.GatewayConnection;
 import dev.gatehouse.api.GatewayContext;
 import dev.gatehouse.api.GatewayException;
+import dev.gatehouse.api.MessageHistory;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -125,6 +127,11 @@ final class DiscordConnection implements GatewayConnection {
             rest.react(channelId, messageId, emoji);
             return null;
         });
+    }
+
+    @Override
+    public Optional<MessageHistory> history() {
+        return Optional.of(new DiscordHistory(jda, rest));
     }
 
     private <T> T outbound(Supplier<T> op) {

@@ -80,7 +80,7 @@ final class DiscordRest {
                 new RestActionImpl<Void>(jda, Route.Messages.ADD_REACTION.compile(channelId, messageId, code, "@me")));
     }
 
-    private <T> T call(String what, RestActionImpl<T> action) {
+    <T> T call(String what, RestActionImpl<T> action) {
         CompletableFuture<T> result;
         try {
             result = action.deadline(System.currentTimeMillis() + bound.toMillis()).submit();

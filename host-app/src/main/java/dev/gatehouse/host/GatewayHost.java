@@ -2,6 +2,8 @@ package dev.gatehouse.host;
 
 import dev.gatehouse.host.admin.AdminServer;
 import dev.gatehouse.host.admin.HostControl;
+import dev.gatehouse.host.backfill.Backfill;
+import dev.gatehouse.host.config.BackfillPolicy;
 import dev.gatehouse.host.config.ConfigException;
 import dev.gatehouse.host.config.ConfigLoader;
 import dev.gatehouse.host.config.GatehouseConfig;
@@ -87,6 +89,11 @@ public final class GatewayHost implements AutoCloseable, HostControl {
     private final List<SupervisorListener> listeners = new CopyOnWriteArrayList<>();
     private final List<InboundHandler> initialHandlers;
     private final boolean watchFiles;
+    /** The embedding application's backfill settings, over the configuration's; either may be null. */
+    private final BackfillPolicy backfillPolicy;
+    private final Path stateDir;
+    /** The last outage report published per connection (with what its backfill recovered), for status. */
+    private final java.util.Map<ConnectionKey, OutageEvent> reported = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Everything a started host runs, built once by {@link #start()} and closed once by {@link #close()};
@@ -115,6 +122,8 @@ public final class GatewayHost implements AutoCloseable, HostControl {
         this.jitter = b.jitter;
         this.probeOverride = b.probe;
         this.watchFiles = b.watchFiles;
+        this.backfillPolicy = b.backfill;
+        this.stateDir = b.stateDir;
         this.adminApi = b.adminApi;
         this.meterRegistry = b.meterRegistry;
         this.initialHandlers = List.copyOf(b.handlers);
@@ -187,6 +196,9 @@ public final class GatewayHost implements AutoCloseable, HostControl {
             EventDispatcher dispatcher = new EventDispatcher(handlers, ticker, Duration.ofMinutes(10), 200_000,
                     (ws, platform) -> metrics.event(new ConnectionKey(ws, platform), HostMetrics.Direction.INBOUND));
             undo.add(dispatcher::close);
+            Backfill backfill = backfill(c, scheduler, blocking, dispatcher);
+            undo.add(backfill::close);
+            dispatcher.afterHandlers(backfill::handled);
             initialHandlers.forEach(dispatcher::addHandler);
             handlersBeforeStart.forEach(dispatcher::addHandler);
             OutboundRouter router = new OutboundRouter(outboundPool, scheduler, 1000, Duration.ofSeconds(60),
@@ -207,7 +219,7 @@ public final class GatewayHost implements AutoCloseable, HostControl {
             HeartbeatWriter heartbeat = new HeartbeatWriter(c.heartbeatFile().orElse(null), c.heartbeatInterval(), scheduler,
                     ticker, clock, this::heartbeatWithholdReasons, supervision);
             return new Running(supervisorThread, supervision, blocking, handlers, outboundPool, scheduler, metrics, dispatcher,
-                    router, plugins, connections, reloader, configApplier, heartbeat, null);
+                    router, plugins, connections, reloader, configApplier, heartbeat, backfill, null);
         } catch (RuntimeException | Error e) {
             for (int i = undo.size() - 1; i >= 0; i--) {
                 try {
@@ -220,9 +232,50 @@ public final class GatewayHost implements AutoCloseable, HostControl {
         }
     }
 
+    /** The backfill of gaps: the configuration's policy, with the builder's settings over it. */
+    private Backfill backfill(GatehouseConfig c, Scheduler scheduler, ExecutorService blocking, EventDispatcher dispatcher) {
+        BackfillPolicy policy = backfillPolicy != null ? backfillPolicy : c.backfill();
+        policy = stateDir != null ? policy.withStateDir(stateDir) : policy;
+        Backfill.Dispatch dispatch = new Backfill.Dispatch() {
+            @Override
+            public boolean alreadyTaken(ConnectionKey key, String eventId) {
+                return dispatcher.alreadyTaken(key.workspace(), key.platform(), eventId);
+            }
+
+            @Override
+            public CompletionStage<Void> deliver(ConnectionKey key, dev.gatehouse.api.MessageEvent event) {
+                return dispatcher.deliver(key.workspace(), key.platform(), event);
+            }
+        };
+        return new Backfill(policy, scheduler, clock, blocking, dispatch, key -> Optional.ofNullable(running)
+                .flatMap(r -> r.connections().get(key))
+                .filter(e -> e.supervisor().liveConnection() != null)
+                .map(e -> new Backfill.Source(e.supervisor().liveConnection(), e.transport().loader())), this::publishOutage);
+    }
+
+    /** Hands an outage report (after its backfill) to the listeners and keeps it for status. */
+    private void publishOutage(OutageEvent outage) {
+        reported.put(new ConnectionKey(outage.workspace(), outage.platform()), outage);
+        listeners.forEach(l -> l.onOutage(outage));
+        for (Consumer<OutageEvent> l : outageListeners) {
+            try {
+                l.accept(outage);
+            } catch (RuntimeException e) {
+                log.error("outage listener failed: {}", e.toString(), e);
+            }
+        }
+    }
+
+    /** A connection's status with its last outage report as published (with what the backfill recovered). */
+    private ConnectionStatus withReportedOutage(ConnectionStatus s) {
+        OutageEvent r = reported.get(new ConnectionKey(s.workspace(), s.platform()));
+        return r == null || s.lastOutage() != null && r.upAt().isBefore(s.lastOutage().upAt()) ? s : s.withLastOutage(r);
+    }
+
     /** Loads the plugins, opens the connections, starts the heartbeat, the admin API and the watchers. */
     private void activate(GatehouseConfig c) {
         Running r = p();
+        r.backfill().start();
         if (Files.isDirectory(c.pluginsDir())) {
             r.plugins().loadAll();
         } else {
@@ -401,7 +454,7 @@ public final class GatewayHost implements AutoCloseable, HostControl {
             return new HostStatus(List.of(), List.of(), null, List.copyOf(all));
         }
         List<ConnectionStatus> conns = new ArrayList<>();
-        r.connections().all().forEach(e -> conns.add(e.supervisor().status()));
+        r.connections().all().forEach(e -> conns.add(withReportedOutage(e.supervisor().status())));
         r.configApplier().lastError().ifPresent(all::add);
         all.addAll(r.reloader().problems());
         return new HostStatus(conns, r.reloader().statuses(), r.heartbeat().status(), List.copyOf(all));
@@ -517,6 +570,7 @@ public final class GatewayHost implements AutoCloseable, HostControl {
             log.warn("{} event handler(s) still running {} s into shutdown; exiting without them", unfinished,
                     EventDispatcher.DRAIN_BOUND.toSeconds());
         }
+        r.backfill().close();
         r.router().close();
         r.plugins().close();
         r.supervisorThread().shutdownNow();
@@ -532,11 +586,11 @@ public final class GatewayHost implements AutoCloseable, HostControl {
     private record Running(ScheduledThreadPoolExecutor supervisorThread, ExecutorService supervision, ExecutorService blocking,
             ExecutorService handlers, ExecutorService outboundPool, Scheduler scheduler, HostMetrics metrics,
             EventDispatcher dispatcher, OutboundRouter router, PluginRuntime plugins, ConnectionRegistry connections,
-            PluginReloader reloader, ConfigApplier configApplier, HeartbeatWriter heartbeat, AdminServer admin) {
+            PluginReloader reloader, ConfigApplier configApplier, HeartbeatWriter heartbeat, Backfill backfill, AdminServer admin) {
 
         Running withAdmin(AdminServer a) {
             return new Running(supervisorThread, supervision, blocking, handlers, outboundPool, scheduler, metrics, dispatcher,
-                    router, plugins, connections, reloader, configApplier, heartbeat, a);
+                    router, plugins, connections, reloader, configApplier, heartbeat, backfill, a);
         }
     }
 
@@ -549,13 +603,33 @@ public final class GatewayHost implements AutoCloseable, HostControl {
                 p().router().flush(key);
             }
             listeners.forEach(l -> l.onTransition(key, epoch, from, to, cause));
-            if (to == ConnectionState.CONNECTED && connectedOnce.add(key) && previousRunLastAlive.isPresent()) {
+            Running r = running;
+            if (from == ConnectionState.CONNECTED && to != ConnectionState.CONNECTED && r != null) {
+                r.backfill().down(key);
+            }
+        }
+
+        @Override
+        public void onSessionUp(ConnectionKey key, long epoch, boolean resumed, java.time.Instant downFrom, OutageEvent outage) {
+            listeners.forEach(l -> l.onSessionUp(key, epoch, resumed, downFrom, outage));
+            OutageEvent report = outage;
+            java.time.Instant gapStart = downFrom;
+            if (connectedOnce.add(key) && previousRunLastAlive.isPresent() && report == null) {
                 // The process itself was down (the previous run's last heartbeat is old): events sent to this
                 // workspace meanwhile may be lost.
-                java.time.Instant down = previousRunLastAlive.get();
+                gapStart = previousRunLastAlive.get();
                 java.time.Instant up = clock.instant();
-                onOutage(new OutageEvent(key.workspace(), key.platform(), down, up, Duration.between(down, up)));
+                report = new OutageEvent(key.workspace(), key.platform(), gapStart, up, Duration.between(gapStart, up));
             }
+            Running r = running;
+            if (r == null) {
+                if (report != null) {
+                    publishOutage(report);
+                }
+                return;
+            }
+            // The report goes out once the backfill finished, saying what came back.
+            r.backfill().sessionUp(key, resumed, gapStart, report);
         }
 
         @Override
@@ -565,14 +639,7 @@ public final class GatewayHost implements AutoCloseable, HostControl {
 
         @Override
         public void onOutage(OutageEvent outage) {
-            listeners.forEach(l -> l.onOutage(outage));
-            for (Consumer<OutageEvent> l : outageListeners) {
-                try {
-                    l.accept(outage);
-                } catch (RuntimeException e) {
-                    log.error("outage listener failed: {}", e.toString(), e);
-                }
-            }
+            // Published by onSessionUp, which follows for the same gap, once the backfill finished.
         }
 
         @Override
@@ -602,6 +669,8 @@ public final class GatewayHost implements AutoCloseable, HostControl {
         private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
         private NetworkProbe probe;
         private boolean watchFiles;
+        private BackfillPolicy backfill;
+        private Path stateDir;
         private final List<InboundHandler> handlers = new ArrayList<>();
         private final List<Consumer<OutageEvent>> outageListeners = new ArrayList<>();
         private final List<SupervisorListener> listeners = new ArrayList<>();
@@ -686,6 +755,22 @@ public final class GatewayHost implements AutoCloseable, HostControl {
          */
         public Builder watchFiles(boolean on) {
             this.watchFiles = on;
+            return this;
+        }
+
+        /**
+         * Where the host keeps what must survive a restart: the backfill ledger (the last message handled
+         * per channel), so that a restarted host fetches what was posted while it was down. Overrides
+         * {@code backfill.stateDir} of the configuration.
+         */
+        public Builder stateDir(Path dir) {
+            this.stateDir = java.util.Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /** Replaces the configuration's backfill policy (bounds, window; {@link #stateDir} still applies over it). */
+        public Builder backfill(BackfillPolicy policy) {
+            this.backfill = java.util.Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -218,7 +218,7 @@ class PluginHostTest {
     void aPluginRequiringAnotherApiVersionIsRefusedWithTheVersionItNeeds() throws Exception {
         PluginJars.variant(plugins.resolve("future.jar"), Map.of("Plugin-Requires", ">=2.0.0"), Set.of(), false);
         start(ONE);
-        assertThat(plugin("future.jar").problem()).contains("requires host API '>=2.0.0' but this host implements 1.1.0");
+        assertThat(plugin("future.jar").problem()).contains("requires host API '>=2.0.0' but this host implements 1.2.0");
     }
 
     @Test

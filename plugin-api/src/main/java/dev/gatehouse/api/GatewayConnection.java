@@ -1,5 +1,7 @@
 package dev.gatehouse.api;
 
+import java.util.Optional;
+
 /**
  * One live connection of one workspace to its platform, as returned by
  * {@link Gateway#open(GatewayContext)}.
@@ -60,6 +62,18 @@ public interface GatewayConnection extends AutoCloseable {
      * @throws GatewayException when the platform refused or could not be reached
      */
     void react(String channelId, String messageId, String emoji);
+
+    /**
+     * The platform's message history, if this plugin can read it: after a gap that did not resume (and
+     * after a host restart) the host lists what was posted meanwhile in the channels this connection saw
+     * messages in, and hands those messages to the bot marked {@link MessageEvent#backfilled()}. The
+     * default has none, so plugins written before API 1.2 keep working and their gaps are only reported.
+     *
+     * @return the history, or empty
+     */
+    default Optional<MessageHistory> history() {
+        return Optional.empty();
+    }
 
     /**
      * Releases every socket and thread this connection opened, so that no client of it can reconnect

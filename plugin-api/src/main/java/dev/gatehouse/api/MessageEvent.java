@@ -13,6 +13,9 @@ import java.util.Objects;
  * @param text the message text as the platform delivered it
  * @param mention whether the message mentions this bot
  * @param directMessage whether the message was sent in a direct conversation with this bot
+ * @param backfilled whether the host fetched this message from the platform's history after a gap
+ *     (see {@link MessageHistory}) instead of receiving it live; its {@code eventId} is the one the live
+ *     event would have had, so a message seen both ways is handled once
  */
 public record MessageEvent(
         String eventId,
@@ -22,7 +25,26 @@ public record MessageEvent(
         String authorId,
         String text,
         boolean mention,
-        boolean directMessage) implements InboundEvent {
+        boolean directMessage,
+        boolean backfilled) implements InboundEvent {
+
+    /**
+     * A live message ({@code backfilled} is {@code false}): the constructor of API 1.0 and 1.1, kept so
+     * that plugins built against them run unchanged.
+     *
+     * @param eventId see the record description
+     * @param channelId see the record description
+     * @param messageId see the record description
+     * @param threadId see the record description
+     * @param authorId see the record description
+     * @param text see the record description
+     * @param mention see the record description
+     * @param directMessage see the record description
+     */
+    public MessageEvent(String eventId, String channelId, String messageId, String threadId, String authorId,
+            String text, boolean mention, boolean directMessage) {
+        this(eventId, channelId, messageId, threadId, authorId, text, mention, directMessage, false);
+    }
 
     /**
      * Checks that the required ids are present.
@@ -35,6 +57,7 @@ public record MessageEvent(
      * @param text see the record description
      * @param mention see the record description
      * @param directMessage see the record description
+     * @param backfilled see the record description
      */
     public MessageEvent {
         Objects.requireNonNull(eventId, "eventId");
@@ -42,5 +65,14 @@ public record MessageEvent(
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(authorId, "authorId");
         text = text == null ? "" : text;
+    }
+
+    /**
+     * This message as fetched from history after a gap.
+     *
+     * @return a copy with {@code backfilled} set
+     */
+    public MessageEvent asBackfilled() {
+        return new MessageEvent(eventId, channelId, messageId, threadId, authorId, text, mention, directMessage, true);
     }
 }

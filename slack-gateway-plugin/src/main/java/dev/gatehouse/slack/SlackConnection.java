@@ -4,7 +4,9 @@ import com.slack.api.socket_mode.queue.impl.ConcurrentLinkedMessageQueue;
 import dev.gatehouse.api.GatewayConnection;
 import dev.gatehouse.api.GatewayContext;
 import dev.gatehouse.api.GatewayException;
+import dev.gatehouse.api.MessageHistory;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,7 @@ final class SlackConnection implements GatewayConnection {
     private volatile LinkWatch link;
     private volatile SocketStack stack;
     private volatile Reconnector reconnector;
+    private volatile SlackHistory history;
 
     private SlackConnection(GatewayContext context, SlackSdk sdk, SdkExecutors executors, SlackPools pools) {
         this.context = context;
@@ -71,6 +74,7 @@ final class SlackConnection implements GatewayConnection {
 
     private void start(SlackSettings settings) throws Exception {
         BotIdentity me = sdk.identify();
+        history = new SlackHistory(sdk.botMethods(), me);
         SocketCensus census = new SocketCensus(System::nanoTime);
         link = new LinkWatch(context.health(), subject, watchLane, census);
         Acknowledger acks = new Acknowledger(ackLane, System::nanoTime, Acknowledger.DEADLINE, this::ack, subject);
@@ -188,6 +192,11 @@ final class SlackConnection implements GatewayConnection {
     @Override
     public void react(String channelId, String messageId, String emoji) {
         outbound.react(channelId, messageId, emoji);
+    }
+
+    @Override
+    public Optional<MessageHistory> history() {
+        return Optional.ofNullable(history);
     }
 
     /** See {@link SocketStack#close}; bounded by most of the host's close timeout. */

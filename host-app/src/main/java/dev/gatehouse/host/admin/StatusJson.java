@@ -96,6 +96,9 @@ public final class StatusJson {
         n.put("downFrom", iso(o.downFrom()));
         n.put("upAt", iso(o.upAt()));
         n.put("gapSeconds", o.gap().toSeconds());
+        n.put("recovered", o.recovered());
+        n.put("complete", o.complete());
+        n.put("backfill", o.backfill());
         return n;
     }
 

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    private static final Set<String> TOP = Set.of("plugins", "heartbeat", "health", "admin", "workspaces");
+    private static final Set<String> TOP = Set.of("plugins", "heartbeat", "health", "admin", "backfill", "workspaces");
 
     private final Function<String, String> env;
 
@@ -116,9 +116,13 @@ public final class ConfigLoader {
                     "staleAfter", "maxReconnectAttempts", "backoffBase", "backoffCap", "closeTimeout", "openTimeout",
                     "outageReportAfter", "probeTimeout", "flapDetection", "stormGuard")));
             GatehouseConfig.AdminSettings admin = admin(section(root, "admin", Set.of("enabled", "listen", "token")));
+            JsonNode bf = section(root, "backfill", Set.of("enabled", "stateDir"));
+            BackfillPolicy backfill = BackfillPolicy.defaults();
+            backfill = path(bf, "backfill.stateDir", base).map(backfill::withStateDir).orElse(backfill);
+            backfill = bool(bf, "backfill.enabled", true) ? backfill : backfill.disabled();
             Map<String, List<PlatformSettings>> workspaces = workspaces(root.get("workspaces"));
             return new GatehouseConfig(source, pluginsDir, quiet, leakTimeout, hbFile, hbInterval, health, admin, workspaces,
-                    Set.copyOf(secrets));
+                    Set.copyOf(secrets), backfill);
         }
 
         HealthPolicy health(JsonNode h) {

@@ -22,6 +22,7 @@ import java.util.Set;
  * @param admin the admin HTTP API settings
  * @param workspaces every workspace's platform entries, in file order
  * @param secrets every secret value found, for redaction; never printed
+ * @param backfill how gaps are backfilled, and where the ledger that survives a restart lives
  */
 public record GatehouseConfig(
         String source,
@@ -33,7 +34,16 @@ public record GatehouseConfig(
         HealthPolicy health,
         AdminSettings admin,
         Map<String, List<PlatformSettings>> workspaces,
-        Set<String> secrets) {
+        Set<String> secrets,
+        BackfillPolicy backfill) {
+
+    /** A configuration with the default backfill policy (in memory only). */
+    public GatehouseConfig(String source, Path pluginsDir, Duration pluginQuietPeriod, Duration leakCheckTimeout,
+            Optional<Path> heartbeatFile, Duration heartbeatInterval, HealthPolicy health, AdminSettings admin,
+            Map<String, List<PlatformSettings>> workspaces, Set<String> secrets) {
+        this(source, pluginsDir, pluginQuietPeriod, leakCheckTimeout, heartbeatFile, heartbeatInterval, health, admin,
+                workspaces, secrets, BackfillPolicy.defaults());
+    }
 
     /**
      * The admin HTTP API settings.
@@ -61,12 +71,18 @@ public record GatehouseConfig(
     /** @return a copy with another health policy (embedding and tests) */
     public GatehouseConfig withHealth(HealthPolicy policy) {
         return new GatehouseConfig(source, pluginsDir, pluginQuietPeriod, leakCheckTimeout, heartbeatFile, heartbeatInterval,
-                policy, admin, workspaces, secrets);
+                policy, admin, workspaces, secrets, backfill);
+    }
+
+    /** @return a copy with another backfill policy (embedding and tests) */
+    public GatehouseConfig withBackfill(BackfillPolicy policy) {
+        return new GatehouseConfig(source, pluginsDir, pluginQuietPeriod, leakCheckTimeout, heartbeatFile, heartbeatInterval,
+                health, admin, workspaces, secrets, policy);
     }
 
     @Override
     public String toString() {
         return "GatehouseConfig[" + source + ", plugins=" + pluginsDir + ", heartbeat=" + heartbeatFile.orElse(null)
-                + ", health=" + health + ", admin=" + admin + ", workspaces=" + allPlatforms() + "]";
+                 + ", health=" + health + ", backfill=" + backfill + ", admin=" + admin + ", workspaces=" + allPlatforms() + "]";
     }
 }

@@ -54,6 +54,8 @@ public final class EventDispatcher implements MeterBinder {
     private final int capacity;
     private final long windowMinutes;
     private final BiConsumer<String, String> onHandled;
+    /** Told of each event once its handlers ran (the backfill ledger); host code, quick, never throws. */
+    private volatile InboundHandler afterHandlers = (ws, p, e) -> { };
     /** Events taken but not finished, by workspace and platform. */
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong delivered = new AtomicLong();
@@ -101,6 +103,16 @@ public final class EventDispatcher implements MeterBinder {
 
     public void removeHandler(InboundHandler handler) {
         handlers.remove(handler);
+    }
+
+    /** Sets what is told of each event after all handlers ran on it, before its stage completes. */
+    public void afterHandlers(InboundHandler recorder) {
+        this.afterHandlers = recorder;
+    }
+
+    /** Whether an event with this id was taken (being handled, or handled within the window). */
+    public synchronized boolean alreadyTaken(String workspace, String platform, String eventId) {
+        return seen.find(workspace + '\u0000' + platform + '\u0000' + eventId, ticker.nanos()) != null;
     }
 
     /** See {@link dev.gatehouse.api.InboundSink#deliver}. */
@@ -160,6 +172,11 @@ public final class EventDispatcher implements MeterBinder {
                 }
             }
         } finally {
+            try {
+                afterHandlers.onEvent(workspace, platform, event);
+            } catch (Exception e) {
+                log.warn("{}/{}: recording event {} as handled failed: {}", platform, workspace, event.eventId(), e.toString());
+            }
             pending.decrementAndGet();
             synchronized (this) {
                 seen.finished(key, ticker.nanos());

@@ -59,6 +59,14 @@ public record ConnectionStatus(
                 staleDetections);
     }
 
+    /** @return a copy with another last outage report (the one published after its backfill) */
+    public ConnectionStatus withLastOutage(OutageEvent outage) {
+        return new ConnectionStatus(workspace, platform, state, epoch, stateSince, forcedReconnects, libraryReconnects,
+                flapReconnects, stormReconnects, manualReconnects, outage, sockets, serverConnections, lastError,
+                consecutiveFailures, networkDown, heartbeatWithheldBecause, transportHookable, disconnectedSince,
+                supersededSignals, staleDetections);
+    }
+
     /** @return reconnects of the given kind */
     public long reconnects(ReconnectKind kind) {
         return switch (kind) {

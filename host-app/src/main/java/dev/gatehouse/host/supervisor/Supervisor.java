@@ -346,6 +346,7 @@ public final class Supervisor {
 
     /** The transport is up again after an attempt or a library heal: outage report, downtime, state. */
     private void backUp(boolean resumed, String cause) {
+        Instant downFrom = downtime.since();
         Downtime.Gap gap = downtime.up(key, ticker.nanos(), clock.instant(), resumed, policy.outageReportAfter());
         if (gap != null) {
             mailbox.effect(() -> listener.onDowntime(key, gap.length()));
@@ -357,6 +358,8 @@ public final class Supervisor {
                     o.downFrom(), o.upAt(), gap.length().toSeconds());
             mailbox.effect(() -> listener.onOutage(o));
         }
+        long epoch = attempts.epoch();
+        mailbox.effect(() -> listener.onSessionUp(key, epoch, resumed, downFrom, gap == null ? null : gap.outage()));
         transition(CONNECTED, cause);
     }
 

@@ -23,6 +23,16 @@ public interface SupervisorListener {
     default void onOutage(OutageEvent outage) {
     }
 
+    /**
+     * A session came up (after {@link #onOutage} for the same gap, before the transition to CONNECTED).
+     *
+     * @param resumed whether the platform resumed the previous session
+     * @param downFrom when the connection went down, or {@code null} if it was not down (first connect)
+     * @param outage the gap's outage report (also given to {@link #onOutage}), or {@code null}
+     */
+    default void onSessionUp(ConnectionKey key, long epoch, boolean resumed, java.time.Instant downFrom, OutageEvent outage) {
+    }
+
     /** A connection was found stale. */
     default void onStale(ConnectionKey key, boolean networkUp) {
     }

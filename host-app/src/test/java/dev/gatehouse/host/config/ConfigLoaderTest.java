@@ -109,7 +109,7 @@ class ConfigLoaderTest {
     @Test
     void unknownKeysAreRejectedWithASuggestion() {
         assertInvalid("health:\n  staleAftr: 10s\n", "health.staleAftr: unknown key; did you mean 'staleAfter'?");
-        assertInvalid("heartbeet:\n  file: x\n", "heartbeet: unknown key", "known keys here: admin, health, heartbeat");
+        assertInvalid("heartbeet:\n  file: x\n", "heartbeet: unknown key", "known keys here: admin, backfill, health, heartbeat");
     }
 
     @Test

@@ -115,7 +115,7 @@ final class RestServer implements AutoCloseable {
             try {
                 reply = segments.isEmpty()
                         ? notFound()
-                        : route(method, segments, exchange.getRequestHeaders(), body, attributed);
+                        : route(method, segments, query, exchange.getRequestHeaders(), body, attributed);
             } catch (RuntimeException e) {
                 LOG.error("discord-sim rest: {} {} failed", method, rawPath, e);
                 reply = Reply.error(500, 0, "500: Internal Server Error");
@@ -125,7 +125,7 @@ final class RestServer implements AutoCloseable {
         }
     }
 
-    private Reply route(String method, List<String> s, Headers headers, String body, SimBot[] attributed) {
+    private Reply route(String method, List<String> s, String query, Headers headers, String body, SimBot[] attributed) {
         SimBot bot;
         SimWorld.Interaction interaction = null;
         if (s.get(0).equals("interactions") || s.get(0).equals("webhooks")) {
@@ -156,7 +156,9 @@ final class RestServer implements AutoCloseable {
                 return rateLimited(method, s, retryAfter.get());
             }
         }
-        Reply reply = interaction != null ? interactionRoute(method, s, body, interaction) : botRoute(method, s, body, bot);
+        Reply reply = interaction != null ? interactionRoute(method, s, body, interaction)
+                : method.equals("GET") && s.size() == 3 && s.get(0).equals("channels") && s.get(2).equals("messages")
+                ? history(s.get(1), query) : botRoute(method, s, body, bot);
         if (reply.status() < 300 && !exempt) {
             return new Reply(reply.status(), reply.body(), bucketHeaders(method, s, 5, 4, Duration.ofSeconds(1)));
         }
@@ -257,6 +259,47 @@ final class RestServer implements AutoCloseable {
         }
         context.world().putMessage(message);
         return Reply.json(200, message);
+    }
+
+    /**
+     * {@code GET /channels/{id}/messages}: with {@code after}, the {@code limit} (1 to 100, default 50)
+     * messages right after that id; with {@code before}, those right before it; else the newest. Always
+     * newest first, as Discord answers.
+     */
+    private Reply history(String channelId, String query) {
+        if (context.world().channel(channelId).isEmpty()) {
+            return Reply.error(404, 10003, "Unknown Channel");
+        }
+        Map<String, String> q = new LinkedHashMap<>();
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                q.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        long after;
+        long before;
+        int limit;
+        try {
+            after = q.containsKey("after") ? Long.parseLong(q.get("after")) : -1;
+            before = q.containsKey("before") ? Long.parseLong(q.get("before")) : Long.MAX_VALUE;
+            limit = q.containsKey("limit") ? Integer.parseInt(q.get("limit")) : 50;
+        } catch (NumberFormatException e) {
+            return Reply.error(400, 50035, "Invalid Form Body");
+        }
+        if (limit < 1 || limit > 100) {
+            return Reply.error(400, 50035, "Invalid Form Body: limit must be between 1 and 100");
+        }
+        List<ObjectNode> inRange = new ArrayList<>(context.world().messagesIn(channelId).stream()
+                .filter(m -> m.get("id").asLong() > after && m.get("id").asLong() < before).toList());
+        inRange.sort(java.util.Comparator.comparingLong(m -> m.get("id").asLong()));
+        List<ObjectNode> page = after >= 0 ? inRange.subList(0, Math.min(limit, inRange.size()))
+                : inRange.subList(Math.max(0, inRange.size() - limit), inRange.size());
+        com.fasterxml.jackson.databind.node.ArrayNode out = Payloads.MAPPER.createArrayNode();
+        for (int i = page.size() - 1; i >= 0; i--) {
+            out.add(page.get(i));
+        }
+        return Reply.json(200, out);
     }
 
     private Reply editMessage(String channelId, String messageId, String body) {

@@ -127,6 +127,14 @@ final class SimWorld {
         }
     }
 
+    /** Copies of the stored messages of one channel, in no particular order. */
+    List<ObjectNode> messagesIn(String channelId) {
+        synchronized (messages) {
+            return messages.values().stream().filter(m -> m.path("channel_id").asText().equals(channelId))
+                    .map(ObjectNode::deepCopy).toList();
+        }
+    }
+
     boolean deleteMessage(String id) {
         return messages.remove(id) != null;
     }

@@ -146,7 +146,8 @@ final class ApiServer {
         return switch (method) {
             case "apps.connections.open" -> connectionsOpen(app, kind);
             case "auth.test" -> Reply.ok(authTest(app.app));
-            case "chat.postMessage" -> postMessage(app.app, params);
+            case "chat.postMessage" -> postMessage(app, params);
+            case "conversations.history" -> history(app, kind, params);
             case "chat.update" -> Reply.ok(messageRef(params).put("text", params.getOrDefault("text", "")));
             case "chat.delete" -> Reply.ok(messageRef(params));
             default -> Reply.ok(okBody());
@@ -176,7 +177,37 @@ final class ApiServer {
         return body;
     }
 
-    private static Reply postMessage(SimSlackApp app, Map<String, String> params) {
+    private static Reply history(AppState app, TokenKind kind, Map<String, String> params) {
+        if (kind != TokenKind.BOT) {
+            return Reply.error("not_allowed_token_type");
+        }
+        String channel = params.get("channel");
+        if (channel == null || channel.isBlank()) {
+            return Reply.error("channel_not_found");
+        }
+        int limit;
+        try {
+            limit = params.containsKey("limit") ? Integer.parseInt(params.get("limit")) : ChannelHistory.DEFAULT_LIMIT;
+        } catch (NumberFormatException e) {
+            return Reply.error("invalid_arguments");
+        }
+        String cursor = params.get("cursor");
+        ObjectNode body;
+        try {
+            body = app.messages.page(channel, blankToNull(params.get("oldest")), blankToNull(params.get("latest")),
+                    "true".equals(params.get("inclusive")) || "1".equals(params.get("inclusive")), limit, blankToNull(cursor));
+        } catch (IllegalArgumentException e) {
+            return Reply.error("invalid_cursor");
+        }
+        return body == null ? Reply.error("channel_not_found") : Reply.ok(body);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static Reply postMessage(AppState state, Map<String, String> params) {
+        SimSlackApp app = state.app;
         String channel = params.get("channel");
         if (channel == null || channel.isBlank()) {
             return Reply.error("channel_not_found");
@@ -191,6 +222,9 @@ final class ApiServer {
         message.put("user", app.botUserId());
         message.put("bot_id", app.botId());
         message.put("ts", ts);
+        ObjectNode stored = message.deepCopy();
+        stored.put("channel", channel);
+        state.messages.record(stored);
         return Reply.ok(body);
     }
 

@@ -19,6 +19,8 @@ final class AppState {
     final BoundedLog<Delivery> deliveries;
     final BoundedLog<AckRecord> acks;
     final BoundedLog<SimConnection> connectionHistory;
+    /** The channels' messages, for {@code conversations.history}. */
+    final ChannelHistory messages = new ChannelHistory();
 
     private final Object lock = new Object();
     /** Open connections, oldest first. Guarded by {@link #lock}. */

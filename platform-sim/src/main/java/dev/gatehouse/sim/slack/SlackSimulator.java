@@ -1,6 +1,7 @@
 package dev.gatehouse.sim.slack;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.sim.SimThreads;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -323,7 +324,32 @@ public final class SlackSimulator implements AutoCloseable {
      */
     public Delivery pushEventsApi(Recipient to, JsonNode event) {
         Objects.requireNonNull(event, "event");
-        return dispatcher.pushEvent(state(to), connection(to), event);
+        Delivery d = dispatcher.pushEvent(state(to), connection(to), event);
+        // Only a push that was taken is a posted message (a refused one is the caller's to retry):
+        // conversations.history lists it from now on. postMessage posts without a connection.
+        state(to).messages.record(event);
+        return d;
+    }
+
+    /**
+     * A person posts a channel message: it is kept in the channel's history ({@code conversations.history})
+     * and, if the app has an open connection, pushed to it as a {@code message} event; with none open the
+     * event is not delivered (the gap a backfill recovers).
+     *
+     * @return the message's {@code ts}
+     */
+    public String postMessage(SimSlackApp app, String channel, String user, String text) {
+        ObjectNode event = SlackEvents.message(channel, user, text);
+        AppState s = state(app);
+        s.messages.record(event);
+        if (!s.openConnections().isEmpty()) {
+            try {
+                dispatcher.pushEvent(s, null, event);
+            } catch (IllegalStateException closedMeanwhile) {
+                // the last connection closed after the check: not delivered, like one sent while down
+            }
+        }
+        return event.get("ts").asText();
     }
 
     /** Pushes a channel {@code message} event. See {@link #pushEventsApi}. */
