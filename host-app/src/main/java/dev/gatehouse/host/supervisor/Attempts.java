@@ -226,7 +226,7 @@ final class Attempts {
         a.phase = Phase.OPENING;
         lastOpenNanos = ticker.nanos();
         Duration bound = policy.get().openTimeout();
-        Call call = calls.begin("open", a.epoch, ticker.nanos() + bound.toNanos());
+        Call call = begin("open", a.epoch, bound);
         a.timeout = scheduler.schedule(bound, () -> mailbox.post(() -> {
             if (isActive(a) && a.phase == Phase.OPENING) {
                 outcomes.failed().accept(a, a.openReturned ? "opened, but not connected within " + bound.toSeconds() + " s"
@@ -277,7 +277,7 @@ final class Attempts {
         }
         a.closeIssued = true;
         GatewayConnection c = a.connection;
-        Call call = calls.begin("close", a.epoch, ticker.nanos() + policy.get().closeTimeout().toNanos());
+        Call call = begin("close", a.epoch, policy.get().closeTimeout());
         onBlocking(() -> {
             try {
                 a.transport.close(c, a.view);
@@ -286,6 +286,16 @@ final class Attempts {
             }
             mailbox.post(() -> finished(call));
         });
+    }
+
+    /**
+     * Records a call in flight. At its bound the mailbox runs once more, so that the snapshot (status,
+     * the watchdog's view) shows a call that has not returned by then as hung without waiting for a tick.
+     */
+    private Call begin(String what, long attemptEpoch, Duration bound) {
+        Call call = calls.begin(what, attemptEpoch, ticker.nanos() + bound.toNanos());
+        scheduler.schedule(bound, () -> mailbox.post(() -> { }));
+        return call;
     }
 
     private void finished(Call call) {
