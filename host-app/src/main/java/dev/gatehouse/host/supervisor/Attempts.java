@@ -72,8 +72,12 @@ final class Attempts {
     private Attempt current;
     /** A handover's new attempt, opened while {@link #current} still serves; {@code null} otherwise. */
     private Attempt candidate;
-    /** When the last open began, or {@code Long.MIN_VALUE}. */
-    private long lastOpenNanos = Long.MIN_VALUE;
+    /**
+     * When the last session started, or {@code Long.MIN_VALUE}: an open began, or a fresh (not resumed)
+     * session reported itself connected (a library may identify again on its own, and its IDENTIFY is
+     * accepted before it reports connected).
+     */
+    private long lastSessionStartNanos = Long.MIN_VALUE;
 
     /** @param promoted called when a handover's candidate became current (see {@link Handover}) */
     Attempts(Supervisor owner, Transport transport, Scheduler scheduler, Executor blocking, Ticker ticker,
@@ -106,8 +110,22 @@ final class Attempts {
         return transport;
     }
 
-    long lastOpenNanos() {
-        return lastOpenNanos;
+    long lastSessionStartNanos() {
+        return lastSessionStartNanos;
+    }
+
+    /** See {@link #lastSessionStartNanos}; a resumed session started nothing. */
+    void connected(long nowNanos, boolean resumed) {
+        if (!resumed) {
+            lastSessionStartNanos = Math.max(lastSessionStartNanos, nowNanos);
+        }
+    }
+
+    /** Ends the current attempt, if any. */
+    void endCurrent() {
+        if (current != null) {
+            end(current);
+        }
     }
 
     long epoch() {
@@ -224,7 +242,7 @@ final class Attempts {
 
     private void open(Attempt a) {
         a.phase = Phase.OPENING;
-        lastOpenNanos = ticker.nanos();
+        lastSessionStartNanos = ticker.nanos();
         Duration bound = policy.get().openTimeout();
         Call call = begin("open", a.epoch, bound);
         a.timeout = scheduler.schedule(bound, () -> mailbox.post(() -> {

@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  * serves and stays the supervisor's state; a candidate that fails is closed and changes nothing. Events
  * of both reach the dispatcher, which handles each platform event once.
  *
- * <p>The candidate opens no sooner than the platform's minimum interval after the previous open (Discord
- * allows one IDENTIFY per 5 s per bot) and never while another open or close is in flight, so the
+ * <p>The candidate opens no sooner than the platform's minimum interval after the previous session start
+ * (Discord allows one IDENTIFY per 5 s per bot; a start is an open, or a fresh session reported connected) and never while another open or close is in flight, so the
  * connection has at most two sockets, two only during the overlap. Confined to the owning supervisor's
  * mailbox.
  */
@@ -81,7 +81,7 @@ final class Handover {
         Attempt c = attempts.stage(kind, target);
         result = done;
         cause = why;
-        long last = attempts.lastOpenNanos();
+        long last = attempts.lastSessionStartNanos();
         long wait = last == Long.MIN_VALUE ? 0 : last + target.minimumOpenInterval().toNanos() - ticker.nanos();
         log(false, "handover ({}): opening epoch {}{} while epoch {} serves", why, c.epoch,
                 wait > 0 ? " in " + Duration.ofNanos(wait).toMillis() + " ms (the platform's session-start interval)" : "",
@@ -107,6 +107,7 @@ final class Handover {
             return false;
         }
         if (s instanceof Signal.Connected k) {
+            attempts.connected(ticker.nanos(), k.resumed());
             c.connectedSignal = true;
             c.resumed = k.resumed();
             if (c.phase == Phase.OPENING && c.openReturned) {

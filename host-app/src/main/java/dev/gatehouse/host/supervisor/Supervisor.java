@@ -156,9 +156,7 @@ public final class Supervisor {
         mailbox.post(() -> {
             ticks.cancel();
             backoffTimer.cancel();
-            if (attempts.current() != null) {
-                attempts.end(attempts.current());
-            }
+            attempts.endCurrent();
             if (state != STOPPED) {
                 transition(STOPPED, cause);
             }
@@ -254,6 +252,7 @@ public final class Supervisor {
     private void handle(Attempt a, Signal s, long now) {
         if (s instanceof Signal.Connected c) {
             liveness.alive(now);
+            attempts.connected(now, c.resumed());
             a.connectedSignal = true;
             a.resumed = c.resumed();
             if (a.phase == Phase.OPENING && a.openReturned) {

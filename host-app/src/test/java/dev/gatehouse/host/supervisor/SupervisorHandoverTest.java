@@ -218,6 +218,21 @@ class SupervisorHandoverTest {
     }
 
     @Test
+    void theIntervalCountsFromTheLastFreshSessionTheLibraryStartedOnItsOwn() {
+        transport.minimumOpenInterval = s(5);
+        start();
+        time.advance(s(3));
+        transport.current().health.markConnected(false); // e.g. JDA identified again after op 9
+        time.advance(s(3));
+        CompletableFuture<HandoverResult> r = handover();
+        time.advance(Duration.ofMillis(1999));
+        assertThat(transport.opens()).as("5 s after that session's start at the earliest").isEqualTo(1);
+        time.advance(Duration.ofMillis(1));
+        assertThat(transport.opens()).isEqualTo(2);
+        assertThat(r.join().handedOver()).isTrue();
+    }
+
+    @Test
     void aHandoverOfAConnectionThatIsNotConnectedDoesNothing() {
         start();
         transport.current().health.markDisconnected("abrupt close");
