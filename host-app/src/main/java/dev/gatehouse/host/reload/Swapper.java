@@ -45,8 +45,6 @@ final class Swapper {
     private final Duration leakBound;
     private final Duration connectBound;
     private final Consumer<List<String>> platformsAdded;
-    /** The longest session-start interval a platform may ask a handover to wait (Discord's 5 s). */
-    private static final Duration MAX_SESSION_START_INTERVAL = Duration.ofSeconds(5);
     /** Why a plugin's connections are stopped, by plugin id; read by status. */
     private final Map<String, String> problems;
     /** The platforms each plugin served when it was last unloaded, for a problem written afterwards. */
@@ -147,14 +145,18 @@ final class Swapper {
     private Map<ConnectionKey, HandoverResult> handOver(List<ConnectionKey> keys,
             java.util.function.Function<ConnectionKey, Optional<Transport>> target, String cause) {
         Map<ConnectionKey, CompletableFuture<HandoverResult>> pending = new LinkedHashMap<>();
+        Duration spacing = Duration.ZERO;
         for (ConnectionKey k : keys) {
             Optional<ConnectionRegistry.Entry> e = connections.get(k).filter(x -> connections.isEnabled(k));
             Optional<Transport> t = target.apply(k);
+            if (t.isPresent() && t.get().minimumOpenInterval().compareTo(spacing) > 0) {
+                spacing = t.get().minimumOpenInterval();
+            }
             pending.put(k, e.isPresent() && t.isPresent()
                     ? e.get().supervisor().handover(t.get(), cause).toCompletableFuture()
                     : CompletableFuture.completedFuture(new HandoverResult(HandoverResult.Outcome.NOT_RUNNING, null)));
         }
-        Duration bound = connectBound.plus(MAX_SESSION_START_INTERVAL).plusSeconds(2);
+        Duration bound = connectBound.plus(spacing).plusSeconds(2);
         waits.within(CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new)), bound);
         Map<ConnectionKey, HandoverResult> results = new LinkedHashMap<>();
         pending.forEach((k, f) -> results.put(k, f.getNow(new HandoverResult(HandoverResult.Outcome.FAILED,
