@@ -47,12 +47,13 @@ final class ReloadBench {
             throw new IllegalStateException("no " + hostJar.toAbsolutePath() + "; build it with mvn -B -q package -DskipTests");
         }
         List<ReloadFigures> figures = new java.util.ArrayList<>();
+        String classPath = benchClasses(dir) + File.pathSeparator + hostJar.toAbsolutePath();
         for (String platform : List.of("slack", "discord")) {
             Path out = dir.resolve("reload-" + platform + ".json");
             Path log = report.logFile().resolveSibling(report.logFile().getFileName().toString()
                     .replace(".log", "-reload-" + platform + ".log"));
             report.progress("reload: " + sizes.reloadSwaps() + " " + platform + " swaps in a fresh JVM on the host's own class path");
-            ChildJvm.run(ReloadProbe.class, benchClasses(dir) + File.pathSeparator + hostJar.toAbsolutePath(), List.of(
+            ChildJvm.run(ReloadProbe.class, classPath, List.of(
                     "--platform", platform, "--dist", sizes.dist().toAbsolutePath().toString(),
                     "--work", dir.resolve("host-" + platform).toString(),
                     "--swaps", Integer.toString(sizes.reloadSwaps()), "--workspaces", Integer.toString(sizes.reloadWorkspaces()),
