@@ -16,10 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import dev.gatehouse.host.plugins.PluginTable.Slot;
+import org.pf4j.AbstractPluginManager;
 import org.pf4j.DefaultVersionManager;
 import org.pf4j.PluginRuntimeException;
 import org.pf4j.VersionManager;
 import org.pf4j.PluginWrapper;
+import org.pf4j.RuntimeMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +87,9 @@ public final class PluginRuntime implements AutoCloseable, GatewayBindings {
         this.apiVersion = apiVersion;
         this.startBound = startBound;
         this.stopBound = stopBound;
+        // PF4J reads its mode when a manager is made, which is per jar and later: check it now, so that a
+        // bad -Dpf4j.mode fails the start with PF4J's own message instead of rejecting every jar.
+        RuntimeMode.byName(System.getProperty(AbstractPluginManager.MODE_PROPERTY_NAME, RuntimeMode.DEPLOYMENT.toString()));
     }
 
     /** One jar's PF4J manager and the scope the host lent it; both are set before its plugin code runs. */
