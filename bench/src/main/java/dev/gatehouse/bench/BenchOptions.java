@@ -110,7 +110,7 @@ final class BenchOptions {
             description = "Class histogram of the per-connection heap in section 4 (default on; --no-histogram skips it).")
     boolean histogram;
 
-    @Option(names = "--reload-swaps", description = "Hot swaps of the Slack plugin in section 5 (default 20).")
+    @Option(names = "--reload-swaps", description = "Hot swaps of each plugin (Slack, then Discord) in section 5 (default 20).")
     Integer reloadSwaps;
 
     @Option(names = "--reload-workspaces", description = "Slack workspaces receiving events during the swaps (default 3).")

@@ -1,7 +1,5 @@
 package dev.gatehouse.bench;
 
-import dev.gatehouse.sim.slack.SimSlackApp;
-import dev.gatehouse.sim.slack.SlackSimulator;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -11,37 +9,47 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Slack's side of a hot-reload run: every tick each app gets one new message. An event created while the
- * app has no socket open (mid-swap) is held back and pushed on a later tick, as Slack holds events for a
- * disconnected app; the simulator itself refuses pushes without a socket. Ticks run on one thread.
+ * The platform's side of a hot-reload run: every tick each app (Slack app, Discord bot) gets one new
+ * message. An event created while a Slack app has no socket open is held back and pushed on a later
+ * tick, as Slack holds events for a disconnected app (the Slack simulator refuses pushes without a
+ * socket); the Discord simulator takes every push (it buffers for a RESUME, or drops it without a
+ * session, which then counts as lost). Ticks run on one thread.
+ *
+ * @param <A> the platform's app (bot) type
  */
-final class EventSource {
+final class EventSource<A> {
 
-    private final SlackSimulator sim;
-    private final List<SimSlackApp> apps;
+    /** Pushes one message to an app and returns the id its handler will see. */
+    interface Push<A> {
+        /** @throws IllegalStateException if the platform holds it back for now (no socket open) */
+        String push(A app);
+    }
+
+    private final List<A> apps;
+    private final Push<A> push;
     /** Created, not yet pushed; touched by the ticking thread only. */
-    private final Deque<SimSlackApp> heldBack = new ArrayDeque<>();
+    private final Deque<A> heldBack = new ArrayDeque<>();
     private final Set<String> pushed = ConcurrentHashMap.newKeySet();
     /** Each app's pushed events in push order, to tell when traffic flows again after a swap. */
-    private final Map<SimSlackApp, List<String>> pushedByApp = new ConcurrentHashMap<>();
+    private final Map<A, List<String>> pushedByApp = new ConcurrentHashMap<>();
     private volatile boolean creating = true;
     private volatile int backlog;
     private volatile long everHeldBack;
 
-    EventSource(SlackSimulator sim, List<SimSlackApp> apps) {
-        this.sim = sim;
+    EventSource(List<A> apps, Push<A> push) {
         this.apps = apps;
+        this.push = push;
     }
 
     void tick() {
         for (int i = heldBack.size(); i > 0; i--) {
-            SimSlackApp app = heldBack.poll();
+            A app = heldBack.poll();
             if (!tryPush(app)) {
                 heldBack.add(app);
             }
         }
         if (creating) {
-            for (SimSlackApp app : apps) {
+            for (A app : apps) {
                 if (!tryPush(app)) {
                     heldBack.add(app);
                     everHeldBack++;
@@ -51,11 +59,11 @@ final class EventSource {
         backlog = heldBack.size();
     }
 
-    private boolean tryPush(SimSlackApp app) {
+    private boolean tryPush(A app) {
         try {
-            String ts = SlackMessages.push(sim, app, "C0RELOAD", "during a swap").ts();
-            pushed.add(ts);
-            pushedByApp.computeIfAbsent(app, a -> new CopyOnWriteArrayList<>()).add(ts);
+            String id = push.push(app);
+            pushed.add(id);
+            pushedByApp.computeIfAbsent(app, a -> new CopyOnWriteArrayList<>()).add(id);
             return true;
         } catch (IllegalStateException noSocket) {
             return false;
@@ -75,18 +83,18 @@ final class EventSource {
         return everHeldBack;
     }
 
-    /** The {@code ts} of every event pushed so far. */
+    /** The id of every event pushed so far. */
     Set<String> pushed() {
         return pushed;
     }
 
     /** How many events were pushed to {@code app} so far: a mark for {@link #pushedSince}. */
-    int mark(SimSlackApp app) {
+    int mark(A app) {
         return pushedByApp.getOrDefault(app, List.of()).size();
     }
 
-    /** The {@code ts} of the events pushed to {@code app} after {@code mark}. */
-    List<String> pushedSince(SimSlackApp app, int mark) {
+    /** The ids of the events pushed to {@code app} after {@code mark}. */
+    List<String> pushedSince(A app, int mark) {
         List<String> all = pushedByApp.getOrDefault(app, List.of());
         return all.subList(Math.min(mark, all.size()), all.size());
     }

@@ -16,10 +16,11 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /**
- * Section 5, hot reload: the real Slack plugin swapped again and again ({@code GatewayHost.reloadPlugin})
- * while events keep arriving on every workspace. Swap time, events lost (Slack redelivers what was not
- * acknowledged, so none may be) and handled twice, and metaspace, threads and classes after the swaps
- * against the same figures before them.
+ * Section 5, hot reload: the real Slack plugin, then the real Discord plugin, swapped again and again
+ * ({@code GatewayHost.reloadPlugin}) while events keep arriving on every workspace. Each swap hands the
+ * connections over make before break. Swap time, events lost and handled twice (none may be, on either
+ * platform), the most sockets one connection had at once, and metaspace, threads and classes after the
+ * swaps against the same figures before them.
  *
  * <p>Measured in a child JVM ({@link ReloadProbe}) whose class path is the host's runnable jar
  * ({@code dist/gatehouse.jar}) plus the benchmark's own classes: no bare library is on it, so a plugin
@@ -45,15 +46,22 @@ final class ReloadBench {
         if (!Files.isRegularFile(hostJar)) {
             throw new IllegalStateException("no " + hostJar.toAbsolutePath() + "; build it with mvn -B -q package -DskipTests");
         }
-        Path out = dir.resolve("reload.json");
-        Path log = report.logFile().resolveSibling(report.logFile().getFileName().toString().replace(".log", "-reload.log"));
-        report.progress("reload: " + sizes.reloadSwaps() + " swaps in a fresh JVM on the host's own class path");
-        ChildJvm.run(ReloadProbe.class, benchClasses(dir) + File.pathSeparator + hostJar.toAbsolutePath(), List.of(
-                "--dist", sizes.dist().toAbsolutePath().toString(), "--work", dir.resolve("host").toString(),
-                "--swaps", Integer.toString(sizes.reloadSwaps()), "--workspaces", Integer.toString(sizes.reloadWorkspaces()),
-                "--push-every", Durations.format(sizes.reloadPushEvery()), "--settle", Durations.format(sizes.reloadSettle()),
-                "--out", out.toString(), "--log", log.toString()), log, CHILD_TIMEOUT);
-        table(Report.MAPPER.readValue(out.toFile(), ReloadFigures.class));
+        List<ReloadFigures> figures = new java.util.ArrayList<>();
+        String classPath = benchClasses(dir) + File.pathSeparator + hostJar.toAbsolutePath();
+        for (String platform : List.of("slack", "discord")) {
+            Path out = dir.resolve("reload-" + platform + ".json");
+            Path log = report.logFile().resolveSibling(report.logFile().getFileName().toString()
+                    .replace(".log", "-reload-" + platform + ".log"));
+            report.progress("reload: " + sizes.reloadSwaps() + " " + platform + " swaps in a fresh JVM on the host's own class path");
+            ChildJvm.run(ReloadProbe.class, classPath, List.of(
+                    "--platform", platform, "--dist", sizes.dist().toAbsolutePath().toString(),
+                    "--work", dir.resolve("host-" + platform).toString(),
+                    "--swaps", Integer.toString(sizes.reloadSwaps()), "--workspaces", Integer.toString(sizes.reloadWorkspaces()),
+                    "--push-every", Durations.format(sizes.reloadPushEvery()), "--settle", Durations.format(sizes.reloadSettle()),
+                    "--out", out.toString(), "--log", log.toString()), log, CHILD_TIMEOUT);
+            figures.add(Report.MAPPER.readValue(out.toFile(), ReloadFigures.class));
+        }
+        table(figures);
     }
 
     /**
@@ -81,64 +89,86 @@ final class ReloadBench {
         return classes;
     }
 
-    private void table(ReloadFigures f) {
-        int swaps = f.swapMs().size();
-        ReloadFigures.Snapshot before = f.before();
-        ReloadFigures.Snapshot after = f.after();
-        ReloadFigures.Snapshot settled = f.settled();
-        Stats swap = Stats.of(f.swapMs());
-        Stats connected = Stats.of(f.swapToConnectedMs());
-        Stats traffic = Stats.of(f.swapToTrafficMs());
-        long lost = f.eventsCreated() - f.eventsHandled();
-        List<List<String>> rows = List.of(
-                List.of("swaps (outcomes)", swaps + " " + f.outcomes()),
-                List.of("swap time (reloadPlugin → done) min/med/p95/max", swap.format("ms")),
-                List.of("swap → every workspace CONNECTED", connected.format("ms")),
-                List.of("swap → every bot handled a new event", traffic.format("ms")),
-                List.of("events created / handled / lost / handled twice", f.eventsCreated() + " / " + f.eventsHandled()
-                        + " / " + lost + " / " + f.handledTwice()),
-                List.of("events held back (no socket open when created)", Long.toString(f.heldBack())),
-                List.of("simulator redeliveries / events it gave up on", f.redeliveries() + " / " + f.abandoned()),
-                List.of("metaspace before → right after → settled", String.format(Locale.ROOT,
-                        "%.1f → %.1f → %.1f MiB (%+.2f MiB per swap once settled)", before.metaspaceMiB(),
-                        after.metaspaceMiB(), settled.metaspaceMiB(), (settled.metaspaceMiB() - before.metaspaceMiB()) / swaps)),
-                List.of("heap after GC before → right after → settled", String.format(Locale.ROOT, "%.1f → %.1f → %.1f MiB",
-                        before.heapMiB(), after.heapMiB(), settled.heapMiB())),
-                List.of("threads before → settled (growth by pattern)", before.threads() + " → " + settled.threads() + " "
-                        + ThreadCensus.growth(before.threadPatterns(), settled.threadPatterns())),
-                List.of("classes loaded before → right after → settled", before.loadedClasses() + " → "
-                        + after.loadedClasses() + " → " + settled.loadedClasses()),
-                List.of("swapped-out plugin class loaders collected", f.loadersCollected() + " of " + f.loadersSwappedOut()
-                        + " within " + f.settleMs() / 1000 + " s of the last swap"),
-                List.of("host's leak check flagged a plugin", Boolean.toString(f.leakSuspected())));
+    private void table(List<ReloadFigures> all) {
+        List<java.util.function.Function<ReloadFigures, String>> cells = List.of(
+                f -> f.swapMs().size() + " " + f.outcomes(),
+                f -> Stats.of(f.swapMs()).format("ms"),
+                f -> Stats.of(f.swapToConnectedMs()).format("ms"),
+                f -> Stats.of(f.swapToTrafficMs()).format("ms"),
+                f -> f.eventsCreated() + " / " + f.eventsHandled() + " / " + (f.eventsCreated() - f.eventsHandled()) + " / "
+                        + f.handledTwice(),
+                f -> Integer.toString(f.maxSockets()),
+                f -> Long.toString(f.outages()),
+                f -> Long.toString(f.heldBack()),
+                f -> f.redeliveries() + " / " + f.abandoned(),
+                f -> String.format(Locale.ROOT, "%.1f → %.1f → %.1f MiB (%+.2f MiB per swap once settled)",
+                        f.before().metaspaceMiB(), f.after().metaspaceMiB(), f.settled().metaspaceMiB(),
+                        (f.settled().metaspaceMiB() - f.before().metaspaceMiB()) / Math.max(1, f.swapMs().size())),
+                f -> String.format(Locale.ROOT, "%.1f → %.1f → %.1f MiB", f.before().heapMiB(), f.after().heapMiB(),
+                        f.settled().heapMiB()),
+                f -> f.before().threads() + " → " + f.settled().threads() + " "
+                        + ThreadCensus.growth(f.before().threadPatterns(), f.settled().threadPatterns()),
+                f -> f.before().loadedClasses() + " → " + f.after().loadedClasses() + " → " + f.settled().loadedClasses(),
+                f -> f.loadersCollected() + " of " + f.loadersSwappedOut() + " within " + f.settleMs() / 1000
+                        + " s of the last swap",
+                f -> Boolean.toString(f.leakSuspected()));
+        List<String> names = List.of("swaps (outcomes)", "swap time (reloadPlugin → done) min/med/p95/max",
+                "swap → every workspace CONNECTED", "swap → every bot handled a new event",
+                "events created / handled / lost / handled twice", "most sockets of one connection during a swap",
+                "outages reported", "events held back (no socket open when created)",
+                "redeliveries (Slack) or RESUME replays (Discord) / events the simulator gave up on",
+                "metaspace before → right after → settled", "heap after GC before → right after → settled",
+                "threads before → settled (growth by pattern)", "classes loaded before → right after → settled",
+                "swapped-out plugin class loaders collected", "host's leak check flagged a plugin");
+        List<List<String>> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            List<String> row = new java.util.ArrayList<>(List.of(names.get(i)));
+            for (ReloadFigures f : all) {
+                row.add(cells.get(i).apply(f));
+            }
+            rows.add(row);
+        }
         ArrayNode json = Report.MAPPER.createArrayNode();
-        ObjectNode n = json.addObject();
-        n.put("swaps", swaps);
-        n.set("outcomes", Report.MAPPER.valueToTree(f.outcomes()));
-        n.set("swapMs", Figures.json(swap));
-        n.set("swapToAllConnectedMs", Figures.json(connected));
-        n.set("swapToTrafficMs", Figures.json(traffic));
-        n.put("eventsCreated", f.eventsCreated());
-        n.put("eventsHandled", f.eventsHandled());
-        n.put("eventsLost", lost);
-        n.put("eventsHandledTwice", f.handledTwice());
-        n.put("eventsHeldBack", f.heldBack());
-        n.put("redeliveries", f.redeliveries());
-        n.put("eventsAbandonedBySimulator", f.abandoned());
-        n.set("before", Report.MAPPER.valueToTree(before));
-        n.set("rightAfter", Report.MAPPER.valueToTree(after));
-        n.set("settled", Report.MAPPER.valueToTree(settled));
-        n.put("loadersSwappedOut", f.loadersSwappedOut());
-        n.put("loadersCollected", f.loadersCollected());
-        n.put("settleMs", f.settleMs());
-        n.put("leakSuspected", f.leakSuspected());
-        report.table("reload", "5. Hot reload: the Slack plugin swapped " + swaps + " times, " + sizes.reloadWorkspaces()
-                + " workspaces, one event per workspace every " + sizes.reloadPushEvery().toMillis() + " ms",
-                List.of("figure", "value"), rows, json);
-        report.note("reload", "swaps measured: " + swaps + (swaps < 100 ? " (the issue's 100 with --reload-swaps 100; fewer"
-                + " by default to fit the 10-minute run)" : "") + "; one unmeasured warm-up swap before the baseline; each"
-                + " swap waits until every bot handled an event pushed after it; run in a fresh JVM on the host's own"
-                + " class path; 'settled' = after waiting up to " + Durations.format(sizes.reloadSettle())
-                + " (GC every second) for the swapped-out class loaders to be collected.");
+        for (ReloadFigures f : all) {
+            ObjectNode n = json.addObject();
+            n.put("platform", f.platform());
+            n.put("swaps", f.swapMs().size());
+            n.set("outcomes", Report.MAPPER.valueToTree(f.outcomes()));
+            n.set("swapMs", Figures.json(Stats.of(f.swapMs())));
+            n.set("swapToAllConnectedMs", Figures.json(Stats.of(f.swapToConnectedMs())));
+            n.set("swapToTrafficMs", Figures.json(Stats.of(f.swapToTrafficMs())));
+            n.put("eventsCreated", f.eventsCreated());
+            n.put("eventsHandled", f.eventsHandled());
+            n.put("eventsLost", f.eventsCreated() - f.eventsHandled());
+            n.put("eventsHandledTwice", f.handledTwice());
+            n.put("maxSocketsPerConnection", f.maxSockets());
+            n.put("outages", f.outages());
+            n.put("swapGapMs", f.swapGapMs());
+            n.put("eventsHeldBack", f.heldBack());
+            n.put("redeliveries", f.redeliveries());
+            n.put("eventsAbandonedBySimulator", f.abandoned());
+            n.set("before", Report.MAPPER.valueToTree(f.before()));
+            n.set("rightAfter", Report.MAPPER.valueToTree(f.after()));
+            n.set("settled", Report.MAPPER.valueToTree(f.settled()));
+            n.put("loadersSwappedOut", f.loadersSwappedOut());
+            n.put("loadersCollected", f.loadersCollected());
+            n.put("settleMs", f.settleMs());
+            n.put("leakSuspected", f.leakSuspected());
+        }
+        List<String> headers = new java.util.ArrayList<>(List.of("figure"));
+        all.forEach(f -> headers.add(f.platform()));
+        int swaps = all.get(0).swapMs().size();
+        report.table("reload", "5. Hot reload: the Slack and the Discord plugin swapped " + swaps + " times each, "
+                + sizes.reloadWorkspaces() + " workspaces, one event per workspace every "
+                + sizes.reloadPushEvery().toMillis() + " ms", headers, rows, json);
+        report.note("reload", "swaps measured: " + swaps + " per plugin" + (swaps < 100 ? " (the issue's 100 with"
+                + " --reload-swaps 100; fewer by default to fit the 10-minute run)" : "") + "; each swap hands every"
+                + " connection over make before break; one unmeasured warm-up swap before the baseline; each swap waits"
+                + " until every bot handled an event pushed after it; Discord swaps at least "
+                + all.stream().filter(f -> f.platform().equals("discord")).mapToLong(ReloadFigures::swapGapMs).findFirst()
+                        .orElse(5000) / 1000 + " s apart, as the simulator enforces Discord's one IDENTIFY per 5 s per bot;"
+                + " run in a fresh JVM on the host's own class path; 'settled' = after waiting up to "
+                + Durations.format(sizes.reloadSettle()) + " (GC every second) for the swapped-out class loaders to be"
+                + " collected.");
     }
 }

@@ -59,6 +59,12 @@ public class DiscordGateway implements Gateway {
         return false;
     }
 
+    /** Discord allows one IDENTIFY per 5 s per bot (without large-bot sharding); a handover waits it out. */
+    @Override
+    public Duration minimumOpenInterval() {
+        return Duration.ofSeconds(5);
+    }
+
     /** {@code probeUrl}, or the REST API's {@code gateway} endpoint (any HTTP answer proves reachability). */
     @Override
     public URI probeUri(GatewaySettings settings) {

@@ -38,9 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each real plugin, from the packaged jar, hot-reloaded 50 times while connected to its simulator and
- * receiving events: nothing lost (or, on Discord, lost only inside a reported outage window), nothing
- * handled twice, at most 2 sockets at once and 1 after each swap, old class loaders collected, threads
- * and metaspace back to the baseline within a stated tolerance.
+ * receiving events: each swap hands the connection over to the new version make before break, so
+ * nothing is lost, nothing handled twice (events seen on both sessions during the overlap are handled
+ * once), no outage reported, at most 2 sockets at once and 1 after each swap, old class loaders
+ * collected, threads and metaspace back to the baseline within a stated tolerance.
  */
 class RealPluginReloadTest {
 
@@ -136,12 +137,15 @@ class RealPluginReloadTest {
                 .containsOnlyKeys(sent.stream().map(Pushed::text).toList()));
         assertThat(handled.values()).as("handled exactly once").containsOnly(1);
         assertThat(m.maxSocketsDuringSwaps).as("sockets at once during any swap").isLessThanOrEqualTo(2);
+        assertThat(outages).as("a handover is no outage").isEmpty();
         System.out.printf("slack plugin: %s; %d events sent, %d handled once, 0 lost%n", m, sent.size(), handled.size());
     }
 
     @Test
-    void theDiscordPluginSurvives50SwapsLosingEventsOnlyInsideReportedOutageWindows() throws Exception {
+    void theDiscordPluginSurvives50SwapsUnderTrafficLosingNothing() throws Exception {
         SimBot bot = discord.registerBot("e2e-discord-token-0123456789", "e2e-bot");
+        // Discord's identify rate limit, enforced: an IDENTIFY sooner than 5 s after the last one is refused.
+        bot.identifyInterval(Duration.ofSeconds(5));
         SimUser alice = discord.createUser("alice");
         SimChannel general = discord.defaultGuild().textChannels().get(0);
         startHost("  gamers:\n    discord:\n      token: %s\n      apiUrl: %s\n      gatewayUrl: %s\n"
@@ -160,23 +164,15 @@ class RealPluginReloadTest {
         }, "e2e-discord-pusher");
         Measured m = swapUnderTraffic("discord-gateway", pusher, pushing,
                 () -> bot.stats().openSockets(), () -> bot.stats().maxOpenAtOnce(), bot::resetMaxOpen);
-        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() >= sent.size() - lostInOutages(sent).size());
-        assertThat(handled.values()).as("handled exactly once").containsOnly(1);
-        List<Pushed> lost = sent.stream().filter(p -> !handled.containsKey(p.text())).toList();
-        assertThat(lost).as("every lost event fell inside a reported outage window").allMatch(this::insideAnOutage);
-        assertThat(m.maxSocketsDuringSwaps).as("sockets at once (Discord never overlaps)").isLessThanOrEqualTo(1);
-        System.out.printf("discord plugin: %s; %d events sent, %d handled once, %d lost inside %d reported swap windows%n",
-                m, sent.size(), handled.size(), lost.size(), outages.size());
-    }
-
-    private List<Pushed> lostInOutages(List<Pushed> sent) {
-        return sent.stream().filter(p -> !handled.containsKey(p.text()) && insideAnOutage(p)).toList();
-    }
-
-    private boolean insideAnOutage(Pushed p) {
-        // A window covers the swap from the close of the old session to READY of the new one; an event
-        // pushed just before the close may still be in flight on the old socket, hence the margin.
-        return outages.stream().anyMatch(o -> !p.at().isBefore(o.downFrom().minusMillis(500)) && !p.at().isAfter(o.upAt()));
+        await("every event handled").atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(handled)
+                .containsOnlyKeys(sent.stream().map(Pushed::text).toList()));
+        assertThat(handled.values()).as("handled exactly once, though both sessions got each event of an overlap")
+                .containsOnly(1);
+        assertThat(m.maxSocketsDuringSwaps).as("sockets at once during any swap").isLessThanOrEqualTo(2);
+        assertThat(outages).as("a handover is no outage").isEmpty();
+        assertThat(bot.stats().identifies()).as("one IDENTIFY per session start, none refused by the rate limit")
+                .isEqualTo(SWAPS + 2L);
+        System.out.printf("discord plugin: %s; %d events sent, %d handled once, 0 lost%n", m, sent.size(), handled.size());
     }
 
     private record Measured(Stats swapMillis, int threadsBefore, int threadsAfter, List<String> threadsBeyond,

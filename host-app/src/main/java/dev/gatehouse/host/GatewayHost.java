@@ -211,9 +211,9 @@ public final class GatewayHost implements AutoCloseable, HostControl {
                     blocking, ticker, clock, jitter, exit, new FanOut(), dispatcher, probe, router, plugins), c.health());
             connections.onAdded(e -> metrics.register(e.supervisor()));
             connections.onRemoved(metrics::unregister);
-            PluginReloader reloader = new PluginReloader(c.pluginsDir(), plugins, connections, router, metrics,
+            PluginReloader reloader = new PluginReloader(c.pluginsDir(), plugins, connections, metrics,
                     c.health().closeTimeout().plus(c.health().openTimeout()), c.leakCheckTimeout(), c.pluginQuietPeriod(),
-                    this::platformsAdded, dispatcher::inFlight, ticker, scheduler);
+                    this::platformsAdded, ticker, scheduler);
             undo.add(reloader::close);
             ConfigApplier configApplier = new ConfigApplier(this::applyConfig);
             HeartbeatWriter heartbeat = new HeartbeatWriter(c.heartbeatFile().orElse(null), c.heartbeatInterval(), scheduler,

@@ -11,7 +11,11 @@ import org.pf4j.ExtensionPoint;
  * <p>The host creates one instance per plugin (through a constructor taking a {@link PluginContext},
  * or a no-argument one) and calls {@link #open(GatewayContext)} once per connection attempt for each
  * workspace that enables this platform. Implementations must be thread-safe: attempts for different
- * workspaces may run concurrently; for one workspace the host never runs two attempts at once.
+ * workspaces may run concurrently. For one workspace the host has at most two connections open at once,
+ * two only during a planned handover (a plugin swap, an operator's reconnect, new settings): the new
+ * connection opens, possibly on a newer version of the plugin, while the previous one still serves, and
+ * the previous one is closed once the new one reported itself connected. Both deliver events meanwhile;
+ * the host handles each event id once.
  */
 public interface Gateway extends ExtensionPoint {
 
@@ -55,6 +59,17 @@ public interface Gateway extends ExtensionPoint {
      */
     default boolean redeliversUnacknowledgedEvents() {
         return false;
+    }
+
+    /**
+     * The platform's minimum interval between two session starts of one workspace's connection (Discord
+     * allows one IDENTIFY per 5 s per bot). In a handover the host opens the new connection no sooner
+     * than this after the previous one began to open. The default is none.
+     *
+     * @return the interval, {@link Duration#ZERO} for none
+     */
+    default Duration minimumOpenInterval() {
+        return Duration.ZERO;
     }
 
     /**

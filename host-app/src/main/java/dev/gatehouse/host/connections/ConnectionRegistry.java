@@ -1,5 +1,6 @@
 package dev.gatehouse.host.connections;
 
+import dev.gatehouse.api.GatewayConnection;
 import dev.gatehouse.api.GatewaySettingsException;
 import dev.gatehouse.host.config.HealthPolicy;
 import dev.gatehouse.host.config.PlatformSettings;
@@ -12,6 +13,7 @@ import dev.gatehouse.host.plugins.GatewayBindings;
 import dev.gatehouse.host.plugins.PluginRuntime;
 import dev.gatehouse.host.plugins.PluginRuntime.GatewayBinding;
 import dev.gatehouse.host.supervisor.ConnectionKey;
+import dev.gatehouse.host.supervisor.HandoverResult;
 import dev.gatehouse.host.supervisor.Supervisor;
 import dev.gatehouse.host.supervisor.SupervisorListener;
 import dev.gatehouse.host.time.Scheduler;
@@ -141,7 +143,13 @@ public final class ConnectionRegistry {
                 e.enabled = ps.enabled();
             }
             entries.put(key, e);
-            deps.router().register(key, e.supervisor::liveConnection, e.transport::loader);
+            Entry entry = e;
+            // The loader of the live connection's own plugin version: during a swap the version that
+            // serves new attempts and the one a connection runs on differ for a moment.
+            deps.router().register(key, e.supervisor::liveConnection, () -> {
+                GatewayConnection live = entry.supervisor.liveConnection();
+                return live != null ? live.getClass().getClassLoader() : entry.transport.loader();
+            });
             for (Consumer<Entry> l : added) {
                 l.accept(e);
             }
@@ -254,8 +262,10 @@ public final class ConnectionRegistry {
     }
 
     /**
-     * Applies new settings after the plugin accepted them: the connection closes and reopens with them
-     * if it is enabled.
+     * Applies new settings after the plugin accepted them. A connected connection that stays enabled is
+     * handed over to a new one opened with them (make before break; if the new one does not connect,
+     * the old one keeps serving and the next reconnect uses the new settings); otherwise the connection
+     * closes and, if enabled, reopens with them.
      *
      * @return the plugin's objection, in which case nothing changed
      */
@@ -273,17 +283,34 @@ public final class ConnectionRegistry {
             if (e == null) {
                 return Optional.empty();
             }
+            boolean wasEnabled = e.enabled;
             e.enabled = ps.enabled();
             e.transport.settings(ps);
-            e.supervisor.stop("settings changed").thenRun(() -> {
-                synchronized (this) {
-                    if (e.enabled && entries.get(key) == e) {
-                        e.supervisor.start();
+            if (wasEnabled && ps.enabled()) {
+                e.supervisor.handover(e.transport, "settings changed").thenAccept(r -> {
+                    if (r.outcome() == HandoverResult.Outcome.FAILED) {
+                        log.warn("{}: the connection with the new settings did not connect ({}); the previous one"
+                                + " keeps serving, and the next reconnect uses the new settings", key, r.detail());
+                    } else if (!r.handedOver()) {
+                        restart(key, e);
                     }
-                }
-            });
+                });
+            } else {
+                restart(key, e);
+            }
         }
         return Optional.empty();
+    }
+
+    /** Closes a connection and, if it is (still) enabled, opens it again. */
+    private void restart(ConnectionKey key, Entry e) {
+        e.supervisor.stop("settings changed").thenRun(() -> {
+            synchronized (this) {
+                if (e.enabled && entries.get(key) == e) {
+                    e.supervisor.start();
+                }
+            }
+        });
     }
 
     /** Stops the connections of the given keys (a plugin swap); returns when all closed. */

@@ -77,6 +77,45 @@ public final class PluginTransport implements Transport {
         if (b == null) {
             throw new IllegalStateException("no loaded plugin serves platform '" + key.platform() + "'");
         }
+        return open(attempt, b);
+    }
+
+    /**
+     * This connection's transport on one given plugin version (a staged one, in a swap's handover): it
+     * opens there; closes and probes are this transport's own (a close uses the version its attempt opened on).
+     */
+    public Transport on(GatewayBinding version) {
+        PluginTransport self = this;
+        return new Transport() {
+            @Override
+            public GatewayConnection open(AttemptHandle attempt) throws Exception {
+                return self.open(attempt, version);
+            }
+
+            @Override
+            public void close(GatewayConnection connection, AttemptHandle attempt) {
+                self.close(connection, attempt);
+            }
+
+            @Override
+            public CompletionStage<Boolean> networkUp() {
+                return self.networkUp();
+            }
+
+            @Override
+            public Duration minimumOpenInterval() {
+                return version.minimumOpenInterval();
+            }
+        };
+    }
+
+    @Override
+    public Duration minimumOpenInterval() {
+        GatewayBinding b = binding.get();
+        return b == null ? Duration.ZERO : b.minimumOpenInterval();
+    }
+
+    private GatewayConnection open(AttemptHandle attempt, GatewayBinding b) throws Exception {
         HostExecutors ex = new HostExecutors(key.platform() + "-" + key.workspace() + "-" + attempt.epoch(), b.loader(),
                 key.workspace(), key.platform(), attempt.epoch());
         borrowed.put(attempt.epoch(), new Borrowed(b, ex));
@@ -153,6 +192,14 @@ public final class PluginTransport implements Transport {
                     return uri;
                 })
                 .thenCompose(uri -> uri == null ? CompletableFuture.completedFuture(true) : probe.isUp(uri));
+    }
+
+    /**
+     * Whether an attempt's connection is open or closing on this class loader (a plugin version about to
+     * be unloaded).
+     */
+    public boolean borrows(ClassLoader loader) {
+        return borrowed.values().stream().anyMatch(b -> b.binding().loader() == loader);
     }
 
     /** The class loader of the plugin currently serving this connection, or the host's. */

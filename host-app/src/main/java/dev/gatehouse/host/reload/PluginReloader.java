@@ -3,7 +3,6 @@ package dev.gatehouse.host.reload;
 import dev.gatehouse.host.connections.ConnectionRegistry;
 import dev.gatehouse.host.exec.DaemonThreads;
 import dev.gatehouse.host.metrics.HostMetrics;
-import dev.gatehouse.host.outbound.OutboundRouter;
 import dev.gatehouse.host.plugins.PluginJar;
 import dev.gatehouse.host.plugins.PluginRuntime;
 import dev.gatehouse.host.plugins.PluginStatus;
@@ -24,7 +23,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,25 +65,22 @@ public final class PluginReloader implements AutoCloseable {
             });
 
     /**
-     * @param connectBound how long reopened connections may take to connect before the swap rolls back
+     * @param connectBound how long a new connection may take to connect before the swap rolls back
      * @param leakBound how long an unloaded class loader may stay reachable before a leak is suspected
      * @param platformsAdded called with the platforms a plugin serves after it (re)started, to open the
      *     configured connections that are not registered yet
-     * @param inFlight events of (workspace, platform) still being handled
      * @param scheduler the host's scheduler: the waits of a swap poll on it (short, non-blocking checks)
      */
-    public PluginReloader(Path dir, PluginRuntime runtime, ConnectionRegistry connections, OutboundRouter router,
-            HostMetrics metrics, Duration connectBound, Duration leakBound, Duration quietPeriod,
-            Consumer<List<String>> platformsAdded, BiFunction<String, String, Integer> inFlight, Ticker ticker,
-            Scheduler scheduler) {
+    public PluginReloader(Path dir, PluginRuntime runtime, ConnectionRegistry connections, HostMetrics metrics,
+            Duration connectBound, Duration leakBound, Duration quietPeriod, Consumer<List<String>> platformsAdded,
+            Ticker ticker, Scheduler scheduler) {
         this.runtime = runtime;
         this.metrics = metrics;
         this.waits = new Waits(scheduler, ticker);
         this.leaks = new LeakCheck(ticker);
         this.watcher = new FolderWatcher(dir, quietPeriod, ticker, this::onCandidate, this::onRemoved, runtime);
         this.jars = new JarFolder(dir, watcher);
-        this.swapper = new Swapper(runtime, connections, router, waits, jars, leaks, leakBound, connectBound, platformsAdded,
-                inFlight, problems);
+        this.swapper = new Swapper(runtime, connections, waits, jars, leaks, leakBound, connectBound, platformsAdded, problems);
     }
 
     /** Watches the plugins folder (WatchService plus a periodic rescan) and applies what appears there. */

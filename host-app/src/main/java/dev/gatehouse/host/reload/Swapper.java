@@ -1,32 +1,36 @@
 package dev.gatehouse.host.reload;
 
 import dev.gatehouse.host.connections.ConnectionRegistry;
-import dev.gatehouse.host.outbound.OutboundRouter;
 import dev.gatehouse.host.plugins.PluginJar;
 import dev.gatehouse.host.plugins.PluginPhase;
 import dev.gatehouse.host.plugins.PluginRuntime;
 import dev.gatehouse.host.plugins.PluginStatus;
 import dev.gatehouse.host.reload.ReloadResult.Outcome;
-import dev.gatehouse.host.status.ConnectionState;
+import dev.gatehouse.host.plugins.PluginRuntime.GatewayBinding;
 import dev.gatehouse.host.supervisor.ConnectionKey;
+import dev.gatehouse.host.supervisor.HandoverResult;
+import dev.gatehouse.host.supervisor.Transport;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * The steps that change which plugin version runs, on the reload thread. Everything that can be
- * checked or prepared without touching the running version comes first (the new jar is validated and
- * placed in the plugins folder); then the platform's gateways are withheld, sends held, connections
- * closed, the old version unloaded and the new one started. Whatever happens after that, the swap ends
- * with a version running and its enabled connections reopened, or with no version running, its
- * connections stopped and a problem in status that says why.
+ * The steps that change which plugin version runs, on the reload thread, make before break. The new jar
+ * is validated, placed in the plugins folder and started beside the running version (staged); a jar
+ * that does not start is rejected and nothing else is touched. Each connected connection is then
+ * handed over to a new connection on the staged version (its supervisor opens it, waits until it is
+ * connected, then closes the old one); if every handover succeeds the new version is promoted, the
+ * connections that were not connected (nothing live to keep) reopen on it, and the old version unloads
+ * once its last close returned. If one does not connect, the moved connections go back the same way
+ * and the staged version unloads: the running version never stopped serving.
  */
 final class Swapper {
 
@@ -35,32 +39,27 @@ final class Swapper {
 
     private final PluginRuntime runtime;
     private final ConnectionRegistry connections;
-    private final OutboundRouter router;
     private final Waits waits;
     private final JarFolder jars;
     private final LeakCheck leaks;
     private final Duration leakBound;
     private final Duration connectBound;
     private final Consumer<List<String>> platformsAdded;
-    private final BiFunction<String, String, Integer> inFlight;
     /** Why a plugin's connections are stopped, by plugin id; read by status. */
     private final Map<String, String> problems;
     /** The platforms each plugin served when it was last unloaded, for a problem written afterwards. */
     private final Map<String, List<String>> lastPlatforms = new ConcurrentHashMap<>();
 
-    Swapper(PluginRuntime runtime, ConnectionRegistry connections, OutboundRouter router, Waits waits, JarFolder jars,
-            LeakCheck leaks, Duration leakBound, Duration connectBound, Consumer<List<String>> platformsAdded,
-            BiFunction<String, String, Integer> inFlight, Map<String, String> problems) {
+    Swapper(PluginRuntime runtime, ConnectionRegistry connections, Waits waits, JarFolder jars, LeakCheck leaks,
+            Duration leakBound, Duration connectBound, Consumer<List<String>> platformsAdded, Map<String, String> problems) {
         this.runtime = runtime;
         this.connections = connections;
-        this.router = router;
         this.waits = waits;
         this.jars = jars;
         this.leaks = leaks;
         this.leakBound = leakBound;
         this.connectBound = connectBound;
         this.platformsAdded = platformsAdded;
-        this.inFlight = inFlight;
         this.problems = problems;
     }
 
@@ -96,78 +95,109 @@ final class Swapper {
             }
             runtime.forgetRejection(next.path());
         }
-        List<String> platforms = runtime.platformsOf(id);
-        boolean reportGap = !runtime.redeliversUnacknowledgedEvents(id);
-        // From here no connection opens on this plugin until the swap ends: one added, enabled or given new
-        // settings meanwhile waits (and is reopened below) instead of opening on a version being unloaded.
-        runtime.withhold(id);
-        List<ConnectionKey> keys = keysOf(platforms);
-        List<ConnectionKey> wereConnected = keys.stream().filter(this::isConnected).toList();
-        keys.forEach(router::hold);
-        try {
-            drainInFlight(keys);
-            long closing = waits.nanos();
-            boolean closed = suspend(keys, "plugin " + id + " swap");
-            Duration closeTook = waits.since(closing);
-            unload(id);
-            PluginStatus s = runtime.load(next);
-            String failure;
-            if (started(s)) {
-                runtime.serve(id);
-                reopen(id, keys, reportGap);
-                if (!closed) {
-                    // The old version's close hangs: the connections cannot reopen until it returns (never two
-                    // live sockets), so this says nothing about the new version. Keep it and report.
-                    return done(current, next, kind, t0, "the previous version's close hung: not returned " + closeTook.toMillis()
-                            + " ms after the swap closed its connections; they reopen once it returns, or the host's"
-                            + " reconnect budget ends the process");
-                }
-                Optional<String> unsettled = new Verdict(connections, waits, connectBound).await(wereConnected);
-                if (unsettled.isEmpty()) {
-                    return done(current, next, kind, t0, null);
-                }
-                if (kind == Kind.RESTART) {
-                    return done(current, next, kind, t0, unsettled.get() + "; the same jar runs again, so there is nothing"
-                            + " to roll back to: the connections keep retrying on their own");
-                }
-                failure = "the new version did not connect: " + unsettled.get();
-                runtime.withhold(id);
-                suspend(keys, "rolling back plugin " + id);
-                unload(id);
-            } else {
-                failure = (kind == Kind.RESTART ? "the plugin did not start again: " : "the new version did not start: ")
-                        + s.problem();
+        PluginStatus staged = runtime.stage(next);
+        if (!PluginPhase.STAGED.name().equals(staged.state())) {
+            if (kind == Kind.UPGRADE) {
+                jars.quarantine(next.path());
             }
-            return rollBack(current, next, kind, failure, t0);
-        } finally {
-            runtime.serve(id);
-            reopen(id, keys, reportGap);
-            keys.forEach(router::release);
+            return new ReloadResult(id, Outcome.ROLLED_BACK, next.version(), current.version(), waits.since(t0),
+                    (kind == Kind.RESTART ? "the plugin did not start again: " : "the new version did not start: ")
+                    + staged.problem() + "; version " + current.version() + " keeps running, its connections untouched");
         }
-    }
-
-    private ReloadResult done(PluginJar current, PluginJar next, Kind kind, long t0, String note) {
+        List<ConnectionKey> keys = keysOf(runtime.platformsOf(id));
+        boolean reportGap = !runtime.redeliversUnacknowledgedEvents(id);
+        ClassLoader oldLoader = runtime.loaderOf(id).orElse(null);
+        Map<ConnectionKey, HandoverResult> handed = handOver(keys, k -> transportOn(k, runtime.stagedGateway(id, k.platform())),
+                "plugin " + id + " swap to " + next.version());
+        Optional<String> failed = handed.values().stream().filter(r -> r.outcome() == HandoverResult.Outcome.FAILED)
+                .map(HandoverResult::detail).findFirst();
+        if (failed.isPresent()) {
+            return rollBack(current, next, kind, keys, handed, failed.get(), t0);
+        }
+        // The others have nothing live to keep: closed now, opened on the new version once it serves.
+        List<ConnectionKey> rest = new ArrayList<>(keys.stream().filter(k -> !handed.get(k).handedOver()).toList());
+        boolean restClosed = suspend(List.copyOf(rest), "plugin " + id + " swap");
+        long old = runtime.promote(id);
+        platformsAdded.accept(runtime.platformsOf(id));
+        // Again: a connection configured during the swap opened on the old version.
+        List<ConnectionKey> now = keysOf(runtime.platformsOf(id));
+        boolean closed = quiesced(now) && restClosed;
+        if (closed) {
+            moveStragglers(now, oldLoader, rest);
+            quiesced(now);
+        }
+        unload(id, old, oldLoader);
+        connections.resumeAfterSwap(rest, reportGap);
+        problems.remove(id);
         if (kind == Kind.UPGRADE && !next.path().equals(current.path())) {
             jars.keepAsPrevious(current.path());
         }
-        problems.remove(current.id());
-        return new ReloadResult(current.id(), Outcome.SWAPPED, current.version(), next.version(), waits.since(t0), note);
+        return new ReloadResult(id, Outcome.SWAPPED, current.version(), next.version(), waits.since(t0), closed ? null
+                : "the previous version's close hung: not returned " + connectBound.plusSeconds(2).toMillis()
+                + " ms after the new version took over; it was unloaded all the same, and a restart is recommended if"
+                + " its threads stay");
     }
 
-    private ReloadResult rollBack(PluginJar current, PluginJar next, Kind kind, String failure, long t0) {
+    /**
+     * Hands each CONNECTED, enabled connection over to a new connection on {@code target}, all at once, and
+     * waits for the results (each bounded by its supervisor; this wait is a safety net).
+     */
+    private Map<ConnectionKey, HandoverResult> handOver(List<ConnectionKey> keys,
+            java.util.function.Function<ConnectionKey, Optional<Transport>> target, String cause) {
+        Map<ConnectionKey, CompletableFuture<HandoverResult>> pending = new LinkedHashMap<>();
+        Duration spacing = Duration.ZERO;
+        for (ConnectionKey k : keys) {
+            Optional<ConnectionRegistry.Entry> e = connections.get(k).filter(x -> connections.isEnabled(k));
+            Optional<Transport> t = target.apply(k);
+            if (t.isPresent() && t.get().minimumOpenInterval().compareTo(spacing) > 0) {
+                spacing = t.get().minimumOpenInterval();
+            }
+            pending.put(k, e.isPresent() && t.isPresent()
+                    ? e.get().supervisor().handover(t.get(), cause).toCompletableFuture()
+                    : CompletableFuture.completedFuture(new HandoverResult(HandoverResult.Outcome.NOT_RUNNING, null)));
+        }
+        Duration bound = connectBound.plus(spacing).plusSeconds(2);
+        waits.within(CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new)), bound);
+        Map<ConnectionKey, HandoverResult> results = new LinkedHashMap<>();
+        pending.forEach((k, f) -> results.put(k, f.getNow(new HandoverResult(HandoverResult.Outcome.FAILED,
+                "no new connection within " + bound.toMillis() + " ms"))));
+        return results;
+    }
+
+    /** The connection's own transport: it opens on the version that serves. */
+    private Optional<Transport> ownTransport(ConnectionKey k) {
+        return connections.get(k).map(ConnectionRegistry.Entry::transport);
+    }
+
+    private Optional<Transport> transportOn(ConnectionKey k, Optional<GatewayBinding> version) {
+        return version.flatMap(v -> connections.get(k).map(e -> e.transport().on(v)));
+    }
+
+    /**
+     * A new version did not connect: the connections it took over go back to the running version (again
+     * make before break), and it is unloaded. The running version never stopped serving.
+     */
+    private ReloadResult rollBack(PluginJar current, PluginJar next, Kind kind, List<ConnectionKey> keys,
+            Map<ConnectionKey, HandoverResult> handed, String failure, long t0) {
         String id = current.id();
+        ClassLoader stagedLoader = runtime.stagedLoader(id).orElse(null);
+        List<ConnectionKey> moved = keys.stream().filter(k -> handed.get(k).handedOver()).toList();
+        Map<ConnectionKey, HandoverResult> back = handOver(moved, this::ownTransport, "rolling back plugin " + id);
+        List<ConnectionKey> stuck = new ArrayList<>(moved.stream().filter(k -> !back.get(k).handedOver()).toList());
+        suspend(List.copyOf(stuck), "rolling back plugin " + id); // could not be handed back: closed, and reopened below
+        if (quiesced(keys)) {
+            moveStragglers(keys, stagedLoader, stuck);
+            quiesced(keys);
+        }
+        unload(id, runtime.stagedGeneration(id), stagedLoader);
+        connections.resumeAfterSwap(stuck, !runtime.redeliversUnacknowledgedEvents(id));
         if (kind == Kind.UPGRADE) {
             jars.quarantine(next.path());
-            PluginStatus back = runtime.load(current);
-            if (started(back)) {
-                problems.remove(id);
-                return new ReloadResult(id, Outcome.ROLLED_BACK, next.version(), current.version(), waits.since(t0), failure);
-            }
-            failure += "; the previous version " + current.version() + " did not start again either: " + back.problem();
         }
-        problems.put(id, "no version of plugin " + id + " runs (" + failure + "); its connections " + keysOf(platformsOf(id))
-                + " stay stopped until a working jar is installed into plugins/incoming/");
-        return new ReloadResult(id, Outcome.FAILED, current.version(), null, waits.since(t0), failure);
+        problems.remove(id);
+        String what = kind == Kind.RESTART ? "the restarted plugin did not connect: " : "the new version did not connect: ";
+        return new ReloadResult(id, Outcome.ROLLED_BACK, next.version(), current.version(), waits.since(t0),
+                what + failure + "; version " + current.version() + " kept serving");
     }
 
     /** The plugin's jar is gone: close its connections, unload it, and say in status why they are stopped. */
@@ -194,9 +224,31 @@ final class Swapper {
 
     private void unload(String id) {
         lastPlatforms.put(id, runtime.platformsOf(id));
-        WeakReference<ClassLoader> loader = new WeakReference<>(runtime.loaderOf(id).orElse(null));
-        runtime.unload(id);
-        leaks.watch(id, loader.get(), leakBound);
+        unload(id, runtime.generation(id), runtime.loaderOf(id).orElse(null));
+    }
+
+    /** Unloads one version of a plugin and watches its class loader for a leak. */
+    private void unload(String id, long generation, ClassLoader loader) {
+        WeakReference<ClassLoader> ref = new WeakReference<>(loader);
+        runtime.unload(id, generation);
+        leaks.watch(id, ref.get(), leakBound);
+    }
+
+    /**
+     * A connection that opened on the version being unloaded after its handover (a manual reconnect or a
+     * settings change during the swap) is moved off it too: handed over to the version that serves now,
+     * or closed and added to {@code rest}, to be reopened.
+     */
+    private void moveStragglers(List<ConnectionKey> keys, ClassLoader leaving, List<ConnectionKey> rest) {
+        if (leaving == null) {
+            return;
+        }
+        List<ConnectionKey> on = keys.stream().filter(k -> !rest.contains(k)).filter(k -> connections.get(k)
+                .map(e -> e.transport().borrows(leaving)).orElse(false)).toList();
+        Map<ConnectionKey, HandoverResult> moved = handOver(on, this::ownTransport, "moving off a plugin version that unloads");
+        List<ConnectionKey> stopped = on.stream().filter(k -> !moved.get(k).handedOver()).toList();
+        suspend(stopped, "its plugin version unloads");
+        rest.addAll(stopped);
     }
 
     /** Reopens the enabled connections of a plugin that runs now, and opens configured ones that waited for it. */
@@ -218,19 +270,6 @@ final class Swapper {
         return platforms.stream().flatMap(p -> connections.keysOf(p).stream()).toList();
     }
 
-    private boolean isConnected(ConnectionKey k) {
-        return connections.isEnabled(k) && connections.get(k)
-                .map(e -> e.supervisor().status().state() == ConnectionState.CONNECTED).orElse(false);
-    }
-
-    /** Lets events already being handled finish (at most 2 s) before their connections close. */
-    private void drainInFlight(List<ConnectionKey> keys) {
-        long deadline = waits.nanos() + Duration.ofSeconds(2).toNanos();
-        waits.until(Duration.ofMillis(20), () -> waits.nanos() >= deadline
-                || keys.stream().allMatch(k -> inFlight.apply(k.workspace(), k.platform()) == 0)
-                ? Optional.of(Boolean.TRUE) : Optional.empty());
-    }
-
     /**
      * Closes the connections and waits until no open or close of theirs is in flight (a stop completes
      * after {@code closeTimeout} even while an open still runs, and the old version must not be unloaded
@@ -238,11 +277,19 @@ final class Swapper {
      * a call hung past its bound.
      */
     private boolean suspend(List<ConnectionKey> keys, String cause) {
+        if (keys.isEmpty()) {
+            return true;
+        }
         boolean inTime = waits.within(connections.suspend(keys, cause), connectBound.plusSeconds(2));
+        return inTime && quiesced(keys);
+    }
+
+    /** Waits (bounded) until no open or close of these connections is in flight; {@code false} if one hung. */
+    private boolean quiesced(List<ConnectionKey> keys) {
         CompletableFuture<?>[] quiet = keys.stream().map(connections::get).flatMap(Optional::stream)
                 .map(e -> e.supervisor().quiesced().toCompletableFuture()).toArray(CompletableFuture[]::new);
         boolean quiesced = waits.within(CompletableFuture.allOf(quiet), connectBound.plusSeconds(2));
-        return inTime && quiesced && keys.stream().map(connections::get).flatMap(Optional::stream)
+        return quiesced && keys.stream().map(connections::get).flatMap(Optional::stream)
                 .noneMatch(e -> e.supervisor().hasHungCall());
     }
 

@@ -7,13 +7,16 @@ import dev.gatehouse.host.time.Scheduler.Cancellable;
 /** One connection attempt. Every field is confined to the owning supervisor's mailbox. */
 final class Attempt {
 
-    enum Phase { WAITING_FOR_CLOSE, OPENING, LIVE, DONE }
+    /** {@code SPACED}: a candidate waiting out the platform's minimum interval between session starts. */
+    enum Phase { SPACED, WAITING_FOR_CLOSE, OPENING, LIVE, DONE }
 
     final long epoch;
     final HealthHandle handle;
     final AttemptHandle view;
     /** Why the host began it; {@code null} for the first attempt and for retries after backoff. */
     final ReconnectKind kind;
+    /** Where it opens and closes: the connection's transport, or a handover's target (a new plugin version). */
+    final Transport transport;
 
     Phase phase = Phase.WAITING_FOR_CLOSE;
     GatewayConnection connection;
@@ -26,9 +29,10 @@ final class Attempt {
     boolean closeIssued;
     Cancellable timeout = Cancellable.NONE;
 
-    Attempt(Supervisor owner, ConnectionKey key, long epoch, ReconnectKind kind) {
+    Attempt(Supervisor owner, ConnectionKey key, long epoch, ReconnectKind kind, Transport transport) {
         this.epoch = epoch;
         this.kind = kind;
+        this.transport = transport;
         this.handle = new HealthHandle(owner, epoch);
         this.view = new AttemptHandle(key, epoch, handle);
     }

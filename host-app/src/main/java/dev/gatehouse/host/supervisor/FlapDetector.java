@@ -69,4 +69,10 @@ final class FlapDetector {
         lastActionAt = nowNanos;
         return true;
     }
+
+    /** {@link #shouldAct}, with the reason to give if it should, else {@code null}. */
+    String actBecause(long nowNanos, java.time.Duration window, double threshold) {
+        return shouldAct(nowNanos, window.toNanos(), threshold) ? String.format("flapping: down %.0f%% of the last %d s",
+                100 * downRatio(nowNanos, window.toNanos()), window.toSeconds()) : null;
+    }
 }

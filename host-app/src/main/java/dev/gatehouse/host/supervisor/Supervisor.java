@@ -10,11 +10,9 @@ import static dev.gatehouse.host.status.ConnectionState.STOPPED;
 
 import dev.gatehouse.api.GatewayConnection;
 import dev.gatehouse.host.config.HealthPolicy;
-import dev.gatehouse.host.exit.ExitCodes;
 import dev.gatehouse.host.exit.ProcessExit;
 import dev.gatehouse.host.status.ConnectionState;
 import dev.gatehouse.host.status.ConnectionStatus;
-import dev.gatehouse.host.status.OutageEvent;
 import dev.gatehouse.host.status.ReconnectKind;
 import dev.gatehouse.host.supervisor.Attempt.Phase;
 import dev.gatehouse.host.supervisor.HealthHandle.Signal;
@@ -39,7 +37,8 @@ import java.util.function.DoubleSupplier;
  * through {@link #transition}; side effects (listeners, plugin calls handed to the blocking executor,
  * futures completed) run after the state change and the snapshot, never on the thread that sent a
  * signal; readers use the volatile {@link #status()} snapshot. A new connection is opened only once no
- * open or close of an earlier one is in flight ({@link CallLedger}).
+ * open or close of an earlier one is in flight ({@link CallLedger}); a planned reconnect of a CONNECTED
+ * connection opens the new one before closing the old ({@link Handover}).
  */
 public final class Supervisor {
 
@@ -48,10 +47,8 @@ public final class Supervisor {
     private final Ticker ticker;
     private final Clock clock;
     private final DoubleSupplier jitter;
-    private final ProcessExit exit;
-    private final SupervisorListener listener;
     private final Mailbox mailbox;
-    private final EpochLog epochLog;
+    private final Reports reports;
     private final Attempts attempts;
     private volatile SupervisorSnapshot snapshot;
 
@@ -79,17 +76,16 @@ public final class Supervisor {
         this.ticker = ticker;
         this.clock = clock;
         this.jitter = jitter;
-        this.exit = exit;
-        this.listener = listener;
         this.stateSince = clock.instant();
-        this.epochLog = new EpochLog(key);
+        EpochLog epochLog = new EpochLog(key);
         this.mailbox = new Mailbox(key.toString(), supervision, () -> snapshot = buildSnapshot());
+        this.reports = new Reports(key, mailbox, epochLog, listener, exit, tally);
         this.attempts = new Attempts(this, transport, scheduler, blocking, ticker, mailbox, () -> this.policy,
                 new Attempts.Outcomes(a -> {
                     if (a.connectedSignal || !a.hookable) {
                         succeed(a);
                     }
-                }, this::fail));
+                }, this::fail), epochLog, this::onHandedOver);
         this.ticks = new TickTimer(scheduler, mailbox, this::tick);
         this.snapshot = buildSnapshot();
     }
@@ -160,9 +156,7 @@ public final class Supervisor {
         mailbox.post(() -> {
             ticks.cancel();
             backoffTimer.cancel();
-            if (attempts.current() != null) {
-                attempts.end(attempts.current());
-            }
+            attempts.endCurrent();
             if (state != STOPPED) {
                 transition(STOPPED, cause);
             }
@@ -186,31 +180,55 @@ public final class Supervisor {
             ReconnectResult early = manualRefusal();
             if (early != null) {
                 mailbox.effect(() -> result.complete(early));
-                return;
+            } else {
+                attempts.probeNetwork(up -> {
+                    ReconnectResult r = manualReconnect(up);
+                    mailbox.effect(() -> result.complete(r));
+                });
             }
-            attempts.probeNetwork(up -> {
-                ReconnectResult r = manualRefusal();
-                if (r == null && !up) {
-                    r = ReconnectResult.NETWORK_DOWN;
-                }
-                if (r == null) {
-                    if (state == FAILED) {
-                        failures = 0;
-                    }
-                    countReconnect(ReconnectKind.MANUAL);
-                    beginAttempt(ReconnectKind.MANUAL, "reconnect requested");
-                    r = ReconnectResult.STARTED;
-                }
-                ReconnectResult fr = r;
-                mailbox.effect(() -> result.complete(fr));
-            });
         });
         return result;
     }
 
+    /** Decided after the network probe: the state may have changed meanwhile. */
+    private ReconnectResult manualReconnect(boolean networkUp) {
+        ReconnectResult refused = manualRefusal();
+        if (refused != null || !networkUp) {
+            return refused != null ? refused : ReconnectResult.NETWORK_DOWN;
+        }
+        failures = state == FAILED ? 0 : failures;
+        plannedReconnect(ReconnectKind.MANUAL, "reconnect requested");
+        return ReconnectResult.STARTED;
+    }
+
     private ReconnectResult manualRefusal() {
-        return state == STOPPED || gaveUp ? ReconnectResult.NOT_RUNNING
-                : state == CONNECTING || state == RECONNECTING ? ReconnectResult.ALREADY_IN_PROGRESS : null;
+        boolean busy = state == CONNECTING || state == RECONNECTING || attempts.candidate() != null;
+        return state == STOPPED || gaveUp ? ReconnectResult.NOT_RUNNING : busy ? ReconnectResult.ALREADY_IN_PROGRESS : null;
+    }
+
+    /** Replaces a CONNECTED connection by one opened on {@code target} (a new plugin version); see {@link Handover}. */
+    public CompletionStage<HandoverResult> handover(Transport target, String cause) {
+        CompletableFuture<HandoverResult> result = new CompletableFuture<>();
+        mailbox.post(() -> attempts.handover().request(target, cause, state, gaveUp, result));
+        return result;
+    }
+
+    /** A reconnect the host chose: make before break if CONNECTED, else (nothing live to keep) break first. */
+    private void plannedReconnect(ReconnectKind kind, String cause) {
+        reports.reconnect(kind);
+        if (attempts.handover().begin(attempts.transport(), kind, cause, state == CONNECTED, null) != null) {
+            beginAttempt(kind, cause);
+        }
+    }
+
+    /** The candidate of a handover became current; its predecessor's close is issued. */
+    private void onHandedOver(Attempt a) {
+        storm.reset();
+        failures = 0;
+        liveness.alive(ticker.nanos());
+        if (state != CONNECTED) {
+            backUp(a.resumed, "handed over to epoch " + a.epoch); // the old one had dropped meanwhile
+        }
     }
 
     boolean isCurrent(HealthHandle h) {
@@ -220,6 +238,9 @@ public final class Supervisor {
     void onSignal(HealthHandle h, Signal s) {
         mailbox.post(() -> {
             Attempt a = attempts.current();
+            if (attempts.handover().onSignal(h, s)) {
+                return;
+            }
             if (a == null || h != a.handle || a.retired) {
                 tally.superseded++;
                 return;
@@ -231,12 +252,13 @@ public final class Supervisor {
     private void handle(Attempt a, Signal s, long now) {
         if (s instanceof Signal.Connected c) {
             liveness.alive(now);
+            attempts.connected(now, c.resumed());
             a.connectedSignal = true;
             a.resumed = c.resumed();
             if (a.phase == Phase.OPENING && a.openReturned) {
                 succeed(a);
             } else if (state == DISCONNECTED) {
-                countReconnect(ReconnectKind.LIBRARY);
+                reports.reconnect(ReconnectKind.LIBRARY);
                 backUp(c.resumed(), "library reconnected" + (c.resumed() ? " (resumed)" : ""));
             }
         } else if (s instanceof Signal.Disconnected d) {
@@ -248,7 +270,7 @@ public final class Supervisor {
             }
             if (policy.stormGuard() && losses > policy.stormMaxDisconnects()
                     && (a.phase == Phase.LIVE || a.phase == Phase.OPENING)) {
-                countReconnect(ReconnectKind.STORM);
+                reports.reconnect(ReconnectKind.STORM);
                 fail(a, "reconnect storm: " + losses + " socket losses within "
                         + policy.stormWindow().toSeconds() + " s (last: " + d.cause() + "); closing and backing off");
             }
@@ -263,12 +285,10 @@ public final class Supervisor {
             if (a.phase == Phase.OPENING && a.openReturned) {
                 succeed(a);
             }
-        } else if (s instanceof Signal.Sockets n) {
-            tally.sockets = n.count();
-        } else if (s instanceof Signal.ServerConnections n) {
-            if (tally.serverConnections(n.count())) {
-                logLater(false, "the platform counts {} connections for this app but this host holds {}:"
-                        + " another process is consuming this app's events", n.count(), Math.max(1, tally.sockets));
+        } else if (s instanceof Signal.Sockets || s instanceof Signal.ServerConnections) {
+            String warning = tally.census(s);
+            if (warning != null) {
+                logLater(false, "{}", warning);
             }
         } else {
             throw new IllegalStateException(key + ": unknown signal " + s);
@@ -291,12 +311,10 @@ public final class Supervisor {
             networkDown = false;
             ticks.every(policy.checkInterval());
         }
-        FlapDetector flap = downtime.flap();
-        if (policy.flapDetection() && (state == CONNECTED || state == DISCONNECTED)
-                && flap.shouldAct(now, policy.flapWindow().toNanos(), policy.flapDownRatio())) {
-            countReconnect(ReconnectKind.FLAP);
-            beginAttempt(ReconnectKind.FLAP, String.format("flapping: down %.0f%% of the last %d s",
-                    100 * flap.downRatio(now, policy.flapWindow().toNanos()), policy.flapWindow().toSeconds()));
+        String flapping = policy.flapDetection() && (state == CONNECTED || state == DISCONNECTED) && attempts.candidate() == null
+                ? downtime.flap().actBecause(now, policy.flapWindow(), policy.flapDownRatio()) : null;
+        if (flapping != null) {
+            plannedReconnect(ReconnectKind.FLAP, flapping);
         }
     }
 
@@ -305,7 +323,7 @@ public final class Supervisor {
         if (attempts.epoch() != seenEpoch || !isStale(now)) {
             return;
         }
-        mailbox.effect(() -> listener.onStale(key, up));
+        reports.stale(up);
         String why = liveness.why(attempts.current(), downtime, now, policy.staleAfter());
         if (!up) {
             networkIsDown(why + ", but the network is down: not reconnecting");
@@ -313,7 +331,7 @@ public final class Supervisor {
             return;
         }
         networkDown = false;
-        countReconnect(ReconnectKind.FORCED);
+        reports.reconnect(ReconnectKind.FORCED);
         beginAttempt(ReconnectKind.FORCED, why);
     }
 
@@ -321,7 +339,7 @@ public final class Supervisor {
         return liveness.isStale(attempts.current(), state, downtime, now, policy.staleAfter());
     }
 
-    /** Supersedes the current attempt and starts a new one; the old connection is closed first. */
+    /** Supersedes the current attempt (and a handover's candidate) and starts a new one; the old connection is closed first. */
     private void beginAttempt(ReconnectKind kind, String cause) {
         if (attempts.current() != null && state == CONNECTED) {
             downtime.down(ticker.nanos(), clock.instant());
@@ -349,14 +367,7 @@ public final class Supervisor {
         Instant downFrom = downtime.since();
         Downtime.Gap gap = downtime.up(key, ticker.nanos(), clock.instant(), resumed, policy.outageReportAfter());
         if (gap != null) {
-            mailbox.effect(() -> listener.onDowntime(key, gap.length()));
-        }
-        if (gap != null && gap.outage() != null) {
-            OutageEvent o = gap.outage();
-            tally.lastOutage = o;
-            logLater(true, "outage: down from {} to {} ({} s) on a fresh session; events may have been lost",
-                    o.downFrom(), o.upAt(), gap.length().toSeconds());
-            mailbox.effect(() -> listener.onOutage(o));
+            reports.gap(attempts.epoch(), gap);
         }
         long epoch = attempts.epoch();
         mailbox.effect(() -> listener.onSessionUp(key, epoch, resumed, downFrom, gap == null ? null : gap.outage()));
@@ -374,12 +385,8 @@ public final class Supervisor {
         if (failures >= policy.maxReconnectAttempts()) {
             gaveUp = true;
             ticks.cancel();
-            String reason = key + ": " + failures + " consecutive failed connection attempts, the last: " + cause;
             transition(STOPPED, "gave up: " + cause);
-            logLater(true, "giving up after {} consecutive failed attempts (last: {})", failures, cause);
-            tally.lastError = "gave up after " + failures + " consecutive failed attempts; the last: " + cause;
-            mailbox.effect(() -> listener.onGiveUp(key, reason));
-            mailbox.effect(() -> exit.exit(ExitCodes.RECONNECTS_EXHAUSTED, reason));
+            reports.gaveUp(attempts.epoch(), failures, cause);
             return;
         }
         Duration delay = Backoff.delay(failures, policy.backoffBase(), policy.backoffCap(), jitter.getAsDouble());
@@ -428,13 +435,11 @@ public final class Supervisor {
         Transitions.check(key, attempts.epoch(), from, to);
         state = to;
         stateSince = clock.instant();
-        long e = attempts.epoch();
-        logLater(false, "{} -> {} ({})", from, to, cause);
-        mailbox.effect(() -> listener.onTransition(key, e, from, to, cause));
+        reports.transition(attempts.epoch(), from, to, cause);
     }
 
     private void logLater(boolean error, String format, Object... args) {
-        mailbox.effect(epochLog.line(attempts.epoch(), error, format, args));
+        reports.log(attempts.epoch(), error, format, args);
     }
 
     private SupervisorSnapshot buildSnapshot() {
@@ -444,10 +449,5 @@ public final class Supervisor {
                 failures, networkDown, hookable, downtime.since());
         GatewayConnection live = a != null && a.phase == Phase.LIVE ? a.connection : null;
         return new SupervisorSnapshot(st, live, attempts.earliestDeadline()).stamped(ticker.nanos());
-    }
-
-    private void countReconnect(ReconnectKind kind) {
-        tally.reconnect(kind);
-        mailbox.effect(() -> listener.onReconnect(key, kind));
     }
 }

@@ -28,14 +28,24 @@ final class Tally {
         return reconnects.getOrDefault(kind, 0L);
     }
 
-    /** Records the platform's connection count; true the first time it exceeds what we hold. */
-    boolean serverConnections(int count) {
+    /**
+     * Records a socket count the plugin reported (its own, or the platform's for this app).
+     *
+     * @return a warning the first time the platform counts more connections than this host holds, else {@code null}
+     */
+    String census(HealthHandle.Signal s) {
+        if (s instanceof HealthHandle.Signal.Sockets n) {
+            sockets = n.count();
+            return null;
+        }
+        int count = ((HealthHandle.Signal.ServerConnections) s).count();
         serverConnections = count;
         if (count > Math.max(1, sockets) && !censusWarned) {
             censusWarned = true;
-            return true;
+            return "the platform counts " + count + " connections for this app but this host holds " + Math.max(1, sockets)
+                    + ": another process is consuming this app's events";
         }
-        return false;
+        return null;
     }
 
     /** The status of a connection with these counters. */

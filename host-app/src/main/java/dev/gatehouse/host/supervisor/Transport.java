@@ -1,6 +1,7 @@
 package dev.gatehouse.host.supervisor;
 
 import dev.gatehouse.api.GatewayConnection;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -34,4 +35,15 @@ public interface Transport {
      * @return completes with {@code true} if the platform answered at all
      */
     CompletionStage<Boolean> networkUp();
+
+    /**
+     * The platform's minimum interval between two session starts of one connection (Discord: one
+     * IDENTIFY per 5 s per bot). A handover opens its new connection no sooner than this after the
+     * previous open began; the default is none.
+     *
+     * @return the interval, zero for none
+     */
+    default Duration minimumOpenInterval() {
+        return Duration.ZERO;
+    }
 }

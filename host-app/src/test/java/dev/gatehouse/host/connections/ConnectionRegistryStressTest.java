@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Operators, configuration reloads and plugin swaps hitting the registry and its supervisors at once,
  * from several threads, against a gateway whose opens connect early, late or not at all and whose
- * sockets drop: at no instant two live sockets for one connection, no deadlock, and every connection
- * left enabled ends CONNECTED.
+ * sockets drop: at no instant more than two live sockets for one connection (two only while an
+ * operator's reconnect or new settings hand a connected connection over, make before break), one once
+ * things settle, no deadlock, and every connection left enabled ends CONNECTED.
  */
 class ConnectionRegistryStressTest {
 
@@ -79,12 +80,15 @@ class ConnectionRegistryStressTest {
         final Map<String, AtomicInteger> live = new ConcurrentHashMap<>();
         final List<String> violations = new CopyOnWriteArrayList<>();
         final AtomicLong opens = new AtomicLong();
+        final AtomicLong overlaps = new AtomicLong();
 
         void opening(String ws) {
             opens.incrementAndGet();
             int n = live.computeIfAbsent(ws, k -> new AtomicInteger()).incrementAndGet();
-            if (n > 1) {
+            if (n > 2) {
                 violations.add(ws + ": " + n + " live sockets at once");
+            } else if (n == 2) {
+                overlaps.incrementAndGet();
             }
         }
 
@@ -178,7 +182,7 @@ class ConnectionRegistryStressTest {
     }
 
     @Test
-    void tenThousandConcurrentOperationsNeverOpenTwoSocketsNorDeadlockNorLeaveAnEnabledConnectionStopped()
+    void tenThousandConcurrentOperationsNeverOpenThreeSocketsNorDeadlockNorLeaveAnEnabledConnectionStopped()
             throws Exception {
         ConnectionRegistry registry = registry();
         WORKSPACES.forEach(ws -> assertThat(registry.add(settings(ws, 0))).isEmpty());
@@ -215,10 +219,12 @@ class ConnectionRegistryStressTest {
                 .pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertThat(registry.all())
                         .allSatisfy(e -> assertThat(e.supervisor().status().state()).as(e.key().toString())
                                 .isEqualTo(ConnectionState.CONNECTED)));
-        LOG.info("FIGURE stress: {} operations, {} opens, {} swaps, seed {}", done.get(), sockets.opens.get(), swaps.get(),
-                seed);
+        LOG.info("FIGURE stress: {} operations, {} opens ({} beside a live one), {} swaps, seed {}", done.get(),
+                sockets.opens.get(), sockets.overlaps.get(), swaps.get(), seed);
         assertThat(done.get()).isEqualTo(OPERATIONS);
         assertThat(sockets.violations).as("seed " + seed).isEmpty();
+        await("one live socket per connection once the handovers ended (seed " + seed + ")").atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> WORKSPACES.forEach(ws -> assertThat(sockets.live.get(ws).get()).as(ws).isEqualTo(1)));
         assertThat(sockets.opens.get()).as("the operations really reopened connections").isGreaterThan(4L * WORKSPACES.size());
         assertThat(swaps.get()).isPositive();
     }

@@ -19,6 +19,17 @@ class PluginPhaseTest {
     }
 
     @Test
+    void aNewVersionIsStagedThenPromotedWhileTheOldOneDrains() {
+        assertThat(PluginPhase.STARTING.to("p", PluginPhase.STAGED)).isEqualTo(PluginPhase.STAGED);
+        assertThat(PluginPhase.STAGED.to("p", PluginPhase.STARTED)).isEqualTo(PluginPhase.STARTED);
+        assertThat(PluginPhase.STARTED.to("p", PluginPhase.DRAINING)).isEqualTo(PluginPhase.DRAINING);
+        assertThat(PluginPhase.DRAINING.to("p", PluginPhase.STOPPING)).isEqualTo(PluginPhase.STOPPING);
+        assertThat(PluginPhase.STAGED.to("p", PluginPhase.STOPPING)).as("a staged version that did not take over")
+                .isEqualTo(PluginPhase.STOPPING);
+        assertThatThrownBy(() -> PluginPhase.DRAINING.to("p", PluginPhase.STARTED)).hasMessageContaining("DRAINING -> STARTED");
+    }
+
+    @Test
     void onlyAPluginThatHasNotStartedCanBeRejected() {
         Set<PluginPhase> canReject = EnumSet.noneOf(PluginPhase.class);
         for (PluginPhase p : PluginPhase.values()) {

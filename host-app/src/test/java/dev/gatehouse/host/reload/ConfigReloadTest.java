@@ -97,7 +97,8 @@ class ConfigReloadTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> conn("beta").orElseThrow().state() == ConnectionState.STOPPED
                 && conn("acme").orElseThrow().epoch() == 2 && conn("acme").orElseThrow().state() == ConnectionState.CONNECTED);
         assertThat(server.latest("beta").closed).isTrue();
-        assertThat(server.maxLive("acme")).isEqualTo(1);
+        assertThat(server.maxLive("acme")).as("new settings: make before break").isEqualTo(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.live("acme") == 1);
     }
 
     @Test

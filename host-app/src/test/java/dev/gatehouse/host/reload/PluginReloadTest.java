@@ -45,6 +45,10 @@ class PluginReloadTest {
         plugins = Files.createDirectories(dir.resolve("plugins"));
         incoming = Files.createDirectories(plugins.resolve("incoming"));
         Files.copy(PluginJars.testPlugin(), plugins.resolve("loopback-gateway-1.0.0.jar"));
+        startHost("2s");
+    }
+
+    private void startHost(String openTimeout) throws Exception {
         String yaml = """
                 admin:
                   enabled: false
@@ -52,13 +56,13 @@ class PluginReloadTest {
                   quietPeriod: 300ms
                   leakCheckTimeout: 3s
                 health:
-                  openTimeout: 2s
+                  openTimeout: %s
                   closeTimeout: 2s
                 workspaces:
                   acme:
                     loopback:
                       port: %d
-                """.formatted(server.port());
+                """.formatted(openTimeout, server.port());
         host = GatewayHost.builder().config(new ConfigLoader().parse(yaml, dir.resolve("gatehouse.yaml").toString(), dir))
                 .processExit(new RecordingExit()).watchFiles(true)
                 .onEvent((ws, p, e) -> handled.add(e.eventId())).build();
@@ -104,7 +108,8 @@ class PluginReloadTest {
         assertThat(Files.exists(plugins.resolve("loopback-gateway-1.1.0.jar"))).isTrue();
         assertThat(Files.exists(plugins.resolve(".previous/loopback-gateway-1.0.0.jar"))).isTrue();
         assertThat(Files.exists(plugins.resolve("loopback-gateway-1.0.0.jar"))).isFalse();
-        assertThat(server.maxLive("acme")).isEqualTo(1);
+        assertThat(server.maxLive("acme")).as("the new connection opened before the old one closed").isEqualTo(2);
+        assertThat(server.live("acme")).isEqualTo(1);
         assertThat(host.scrapeMetrics()).contains("gatehouse_plugin_reloads_total{plugin=\"loopback-gateway\",result=\"swapped\"} 1.0");
     }
 
@@ -157,6 +162,51 @@ class PluginReloadTest {
     }
 
     @Test
+    void swapKeepsTheOldVersionServingUntilTheNewConnected() throws Exception {
+        host.close();
+        startHost("30s"); // the new connection is held back while the test looks: not a failed attempt
+        LoopbackServer.Conn old = server.latest("acme");
+        server.autoConnect = false;
+        java.util.concurrent.CompletableFuture<ReloadResult> r = host.installPlugin(version("1.3.0", Map.of()), false)
+                .toCompletableFuture();
+        LoopbackServer.Conn next = server.await("acme", 2);
+        assertThat(host.status().plugins()).anyMatch(p -> p.version().equals("1.3.0") && p.state().equals("STAGED"));
+        old.send("EVENT before-promotion C1 still-served-by-the-old-version");
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains("before-promotion"));
+        assertThat(old.closed).as("the old connection serves until the new one is connected").isFalse();
+        assertThat(acme().state()).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(r).isNotDone();
+        assertThat(plugin().version()).isEqualTo("1.0.0");
+
+        next.send("CONNECTED");
+        assertThat(r.get(30, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.SWAPPED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> old.closed);
+        assertThat(plugin().version()).isEqualTo("1.3.0");
+        assertThat(server.maxLive("acme")).isEqualTo(2);
+        assertThat(server.live("acme")).isEqualTo(1);
+        assertThat(acme().lastOutage()).as("a clean handover is no outage").isNull();
+        next.send("EVENT after-promotion C1 served-by-the-new-version");
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains("after-promotion"));
+    }
+
+    @Test
+    void failedStageLeavesTheRunningVersionUntouched() throws Exception {
+        LoopbackServer.Conn old = server.latest("acme");
+        ReloadResult r = host.installPlugin(version("2.2.0", Map.of("Plugin-Class", "dev.gatehouse.testplugin.ThrowingStartPlugin")),
+                false).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(r.outcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(r.reason()).contains("did not start").contains("keeps running");
+        assertThat(server.connections).as("no connection was opened or closed").containsExactly(old);
+        assertThat(old.closed).isFalse();
+        assertThat(acme().epoch()).isEqualTo(1);
+        assertThat(acme().state()).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(plugin().version()).isEqualTo("1.0.0");
+        assertThat(host.status().plugins()).noneMatch(p -> "STAGED".equals(p.state()) || "DRAINING".equals(p.state()));
+        old.send("EVENT after-the-failed-stage C1 hi");
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains("after-the-failed-stage"));
+    }
+
+    @Test
     void aVersionThatThrowsInStartIsRolledBack() throws Exception {
         ReloadResult r = host.installPlugin(version("2.0.0", Map.of("Plugin-Class", "dev.gatehouse.testplugin.ThrowingStartPlugin")), false)
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -194,7 +244,9 @@ class PluginReloadTest {
         assertThat(r.reason()).contains("close hung");
         assertThat(took).as("bounded by closeTimeout, not the 60 s hang").isLessThan(15_000);
         assertThat(acme().heartbeatWithheldBecause()).as("reported to the watchdog").contains("hung");
-        assertThat(server.live("acme")).as("never a second socket while the old close hangs").isLessThanOrEqualTo(1);
+        assertThat(server.live("acme")).as("the new socket and the old one whose close hangs; never a third")
+                .isLessThanOrEqualTo(2);
+        assertThat(server.maxLive("acme")).isLessThanOrEqualTo(2);
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> plugin().leakSuspected());
         assertThat(host.scrapeMetrics()).contains("gatehouse_restart_recommended 1.0");
     }
@@ -260,7 +312,8 @@ class PluginReloadTest {
         pusher.interrupt();
         pusher.join();
         assertThat(acme().epoch()).isEqualTo(swaps + 2);
-        assertThat(server.maxLive("acme")).isEqualTo(1);
+        assertThat(server.maxLive("acme")).as("two sockets during each handover, never more").isEqualTo(2);
+        assertThat(server.live("acme")).isEqualTo(1);
         assertThat(handled).doesNotHaveDuplicates();
         await("every event sent was handled and acknowledged").atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(handled).hasSize(sent.get()));

@@ -44,12 +44,14 @@ class SupervisorOrderingTest {
     }
 
     @AfterEach
-    void neverTwoLiveConnections() {
+    void oneLiveConnectionAtATimeWithoutAHandover() {
         transport.openGate();
         transport.release();
         blocking.shutdownNow();
         supervision.shutdownNow();
+        // None of these tests hands over (see SupervisorHandoverTest): every open waits for the previous close.
         assertThat(transport.maxLive()).as("live connections at once").isLessThanOrEqualTo(1);
+        assertThat(transport.overlappingOpens()).isZero();
     }
 
     private Supervisor supervisor(java.util.concurrent.Executor mailbox, java.util.concurrent.Executor calls,

@@ -16,7 +16,8 @@ import java.util.function.Function;
 /**
  * A transport the test drives: it decides how each open behaves, holds every connection's health
  * handle, and counts live connections from the start of {@code open} to the end of {@code close}, so
- * tests can assert that one workspace never had two at once.
+ * tests can assert that one workspace never had more than two at once, and two only during a handover
+ * (an open that began while another connection was live).
  */
 public final class DrivenTransport implements Transport {
 
@@ -85,8 +86,13 @@ public final class DrivenTransport implements Transport {
     public final List<Duration> openTimes = new ArrayList<>();
     public final List<AttemptHandle> attempts = new ArrayList<>();
     public int probes;
+    /** The platform's minimum interval between session starts, as the transport reports it. */
+    public volatile Duration minimumOpenInterval = Duration.ZERO;
+    /** "open N" and "close N" in the order the calls began and ended. */
+    public final List<String> calls = new ArrayList<>();
     private int live;
     private int maxLive;
+    private int overlappingOpens;
     private final CountDownLatch release = new CountDownLatch(1);
     private final CountDownLatch gate = new CountDownLatch(1);
     private Function<AttemptHandle, Void> onOpen = a -> null;
@@ -105,6 +111,10 @@ public final class DrivenTransport implements Transport {
         synchronized (this) {
             attempts.add(a);
             openTimes.add(time.elapsed());
+            calls.add("open " + a.epoch());
+            if (live > 0) {
+                overlappingOpens++;
+            }
             live++;
             maxLive = Math.max(maxLive, live);
         }
@@ -155,7 +165,13 @@ public final class DrivenTransport implements Transport {
         }
         synchronized (this) {
             live--;
+            calls.add("close " + attempt.epoch());
         }
+    }
+
+    @Override
+    public Duration minimumOpenInterval() {
+        return minimumOpenInterval;
     }
 
     @Override
@@ -193,5 +209,10 @@ public final class DrivenTransport implements Transport {
 
     public synchronized int maxLive() {
         return maxLive;
+    }
+
+    /** Opens that began while another connection of this transport was live. */
+    public synchronized int overlappingOpens() {
+        return overlappingOpens;
     }
 }

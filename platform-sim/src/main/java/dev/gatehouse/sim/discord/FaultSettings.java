@@ -16,6 +16,8 @@ final class FaultSettings {
     volatile boolean restUnauthorized;
     volatile boolean stopAcks;
     volatile boolean blackHole;
+    /** Minimum interval between two accepted IDENTIFYs; zero for none. */
+    volatile Duration identifyInterval = Duration.ZERO;
 
     /** REST requests still to answer 429 before answering normally. */
     final AtomicInteger rateLimitsLeft = new AtomicInteger();
@@ -44,6 +46,7 @@ final class FaultSettings {
         restUnauthorized = false;
         stopAcks = false;
         blackHole = false;
+        identifyInterval = Duration.ZERO;
         rateLimitsLeft.set(0);
     }
 }

@@ -355,6 +355,11 @@ final class GatewayConnection implements SimConnection, Runnable {
         }
         SimBot b = found.get();
         b.counters().identify();
+        if (b.identifyTooSoon(System.nanoTime())) {
+            LOG.info("{}: IDENTIFY within the bot's identify interval, op 9 false", this);
+            sendText(Payloads.invalidSession(false));
+            return;
+        }
         IdentifyReply reply = context.identifyReply(b);
         LOG.debug("{}: IDENTIFY, replying {}", this, reply);
         switch (reply) {

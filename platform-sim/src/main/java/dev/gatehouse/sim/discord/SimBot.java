@@ -3,21 +3,25 @@ package dev.gatehouse.sim.discord;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 /**
  * One bot registered with the {@link DiscordSimulator}: its identity, its gateway session, the events
  * the test pushes to it, the faults that apply to it alone, and what it did (counters, REST calls).
  *
- * <p>Dispatch helpers target the bot's current session. Pushed while a socket is attached, an event is
+ * <p>Dispatch helpers target every live session of the bot: a bot may hold {@value #MAX_SESSIONS}
+ * sessions at once (a client that identifies again before closing its previous session, as a host does
+ * when it hands a connection over), and each session gets the event with its own sequence number, as
+ * Discord sends a bot's events to each of its sessions. Pushed while a socket is attached, an event is
  * sent at once; pushed while the bot is disconnected (or its socket is frozen), it waits in the session
- * and a RESUME replays it — exactly Discord's behaviour. A bot that never identified, or whose session
- * was invalidated, drops events ({@link DispatchReceipt.Outcome#NO_SESSION}).
+ * and a RESUME replays it — exactly Discord's behaviour. A bot that never identified, or whose sessions
+ * were invalidated, drops events ({@link DispatchReceipt.Outcome#NO_SESSION}). A further IDENTIFY ends
+ * the oldest session.
  *
  * <p>Fault setters change future decisions (the next IDENTIFY, RESUME, heartbeat, REST request); use
  * {@link #inject(GatewayFault)} to act on the bot's open connections. Setters return {@code this}.
@@ -31,7 +35,13 @@ public final class SimBot {
     private final FaultSettings faults = new FaultSettings();
     private final StatsCounters counters = new StatsCounters(System::nanoTime);
     private final BoundedLog<RestCall> restCalls = new BoundedLog<>(10_000);
-    private final AtomicReference<GatewaySession> session = new AtomicReference<>();
+    /** Sessions at once; a further IDENTIFY ends the oldest. */
+    public static final int MAX_SESSIONS = 2;
+
+    /** Live sessions, oldest first; guarded by itself. */
+    private final List<GatewaySession> sessions = new ArrayList<>();
+    /** When the last IDENTIFY was accepted (System.nanoTime), or {@code Long.MIN_VALUE}; guarded by {@link #sessions}. */
+    private long lastIdentifyNanos = Long.MIN_VALUE;
 
     SimBot(SimContext context, String token, SimUser user, String applicationId) {
         this.context = context;
@@ -142,12 +152,26 @@ public final class SimBot {
         return dispatch(eventType, Intents.NONE, intents -> data, null);
     }
 
+    /** Sends to every live session; the receipt is the newest session's, SENT if any session sent it. */
     private DispatchReceipt dispatch(String type, int intent, IntFunction<JsonNode> payload, String entityId) {
-        GatewaySession current = session.get();
-        if (current == null) {
+        List<GatewaySession> live = liveSessions();
+        if (live.isEmpty()) {
             return new DispatchReceipt(type, entityId, -1, DispatchReceipt.Outcome.NO_SESSION);
         }
-        return current.dispatch(type, intent, payload, entityId);
+        DispatchReceipt newest = null;
+        boolean sent = false;
+        for (GatewaySession s : live) {
+            newest = s.dispatch(type, intent, payload, entityId);
+            sent |= newest.outcome() == DispatchReceipt.Outcome.SENT;
+        }
+        return sent && newest.outcome() != DispatchReceipt.Outcome.SENT
+                ? new DispatchReceipt(type, entityId, newest.sequence(), DispatchReceipt.Outcome.SENT) : newest;
+    }
+
+    private List<GatewaySession> liveSessions() {
+        synchronized (sessions) {
+            return List.copyOf(sessions);
+        }
     }
 
     private static void requireGuildChannel(SimChannel channel) {
@@ -158,17 +182,51 @@ public final class SimBot {
 
     // ---- session --------------------------------------------------------------------------------
 
-    /** The id of the bot's live session, if it has one. */
+    /** The id of the bot's newest live session, if it has one. */
     public Optional<String> sessionId() {
-        return Optional.ofNullable(session.get()).map(GatewaySession::id);
+        List<GatewaySession> live = liveSessions();
+        return live.isEmpty() ? Optional.empty() : Optional.of(live.get(live.size() - 1).id());
     }
 
-    GatewaySession replaceSession(GatewaySession next) {
-        return session.getAndSet(next);
+    /** The ids of the bot's live sessions, oldest first. */
+    public List<String> sessionIds() {
+        return liveSessions().stream().map(GatewaySession::id).toList();
+    }
+
+    /**
+     * Adds a session the bot identified; returns the sessions it pushes out (the oldest beyond
+     * {@link #MAX_SESSIONS}), for the caller to end.
+     */
+    List<GatewaySession> addSession(GatewaySession next) {
+        synchronized (sessions) {
+            sessions.add(next);
+            List<GatewaySession> out = new ArrayList<>();
+            while (sessions.size() > MAX_SESSIONS) {
+                out.add(sessions.remove(0));
+            }
+            return out;
+        }
     }
 
     void forgetSession(GatewaySession ended) {
-        session.compareAndSet(ended, null);
+        synchronized (sessions) {
+            sessions.remove(ended);
+        }
+    }
+
+    /**
+     * Whether an IDENTIFY now comes sooner than {@link #identifyInterval} after the last accepted one;
+     * if not, it counts as the last one.
+     */
+    boolean identifyTooSoon(long nowNanos) {
+        Duration interval = faults.identifyInterval;
+        synchronized (sessions) {
+            if (!interval.isZero() && lastIdentifyNanos != Long.MIN_VALUE && nowNanos - lastIdentifyNanos < interval.toNanos()) {
+                return true;
+            }
+            lastIdentifyNanos = nowNanos;
+            return false;
+        }
     }
 
     // ---- faults ---------------------------------------------------------------------------------
@@ -176,6 +234,19 @@ public final class SimBot {
     /** How the next IDENTIFYs of this bot are answered (default {@link IdentifyReply#READY}). */
     public SimBot identifyReply(IdentifyReply reply) {
         faults.identifyReply = Objects.requireNonNull(reply, "reply");
+        return this;
+    }
+
+    /**
+     * Discord's identify rate limit for this bot: an IDENTIFY sooner than {@code interval} after the last
+     * accepted one is answered with op 9 {@code d=false} (Discord allows one per 5 s for a bot without
+     * large-bot sharding). {@link Duration#ZERO} (the default) turns it off.
+     */
+    public SimBot identifyInterval(Duration interval) {
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("interval must be >= 0: " + interval);
+        }
+        faults.identifyInterval = interval;
         return this;
     }
 

@@ -140,7 +140,7 @@ final class SimContext {
 
     /**
      * Starts a session for {@code bot} on {@code conn}: READY, then GUILD_CREATE per guild. The bot's
-     * previous session ends (sharding is not modelled: one session per bot).
+     * earlier sessions stay live up to {@link SimBot#MAX_SESSIONS}; the oldest beyond that ends.
      */
     GatewaySession startSession(SimBot bot, int intents, GatewayConnection conn) {
         GatewaySession session = new GatewaySession(UUID.randomUUID().toString().replace("-", ""), bot, intents, this);
@@ -150,10 +150,7 @@ final class SimContext {
         // and then gets the next sequence number, never s=1.
         synchronized (session) {
             sessions.put(session.id(), session);
-            GatewaySession previous = bot.replaceSession(session);
-            if (previous != null) {
-                endSession(previous);
-            }
+            bot.addSession(session).forEach(this::endSession);
             session.begin(conn, Payloads.ready(bot, session.id(), resumeGatewayUrl, guilds), guildCreates);
         }
         return session;

@@ -140,6 +140,83 @@ class GatewayProtocolTest {
     }
 
     @Test
+    void aBotMayHoldTwoSessionsAndEachGetsEveryEventWithItsOwnSequence() throws IOException {
+        SimUser alice = sim.createUser("alice");
+        try (RawGatewayClient first = connect("/"); RawGatewayClient second = connect("/")) {
+            String a = identified(first, MESSAGE_INTENTS).get("session_id").asText();
+            bot.directMessage(alice, "only the first session");
+            assertThat(first.json(WAIT).get("s").asLong()).isEqualTo(3);
+            String b = identified(second, MESSAGE_INTENTS).get("session_id").asText();
+            assertThat(bot.sessionIds()).containsExactly(a, b);
+
+            DispatchReceipt both = bot.directMessage(alice, "both sessions");
+            JsonNode onFirst = first.json(WAIT);
+            JsonNode onSecond = second.json(WAIT);
+            assertThat(both.outcome()).isEqualTo(DispatchReceipt.Outcome.SENT);
+            assertThat(onFirst.at("/d/id").asText()).as("the same message, by its snowflake")
+                    .isEqualTo(onSecond.at("/d/id").asText()).isEqualTo(both.entityId());
+            assertThat(onFirst.get("s").asLong()).isEqualTo(4);
+            assertThat(onSecond.get("s").asLong()).as("each session numbers its own dispatches").isEqualTo(3);
+            assertThat(bot.stats().maxOpenAtOnce()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aThirdIdentifyEndsTheOldestSession() throws IOException {
+        try (RawGatewayClient first = connect("/"); RawGatewayClient second = connect("/");
+                RawGatewayClient third = connect("/")) {
+            identified(first, MESSAGE_INTENTS);
+            String b = identified(second, MESSAGE_INTENTS).get("session_id").asText();
+            String c = identified(third, MESSAGE_INTENTS).get("session_id").asText();
+            assertThat(bot.sessionIds()).containsExactly(b, c);
+            bot.directMessage(sim.createUser("alice"), "to the two live sessions");
+            assertThat(second.json(WAIT).at("/d/content").asText()).isEqualTo("to the two live sessions");
+            assertThat(third.json(WAIT).at("/d/content").asText()).isEqualTo("to the two live sessions");
+            assertThat(first.nothingFor(Duration.ofMillis(500))).as("the ended session").isEmpty();
+        }
+    }
+
+    @Test
+    void aResumeGoesToItsOwnSessionWhileTheOtherKeepsReceiving() throws IOException {
+        SimUser alice = sim.createUser("alice");
+        try (RawGatewayClient second = connect("/")) {
+            String a;
+            try (RawGatewayClient first = connect("/")) {
+                a = identified(first, MESSAGE_INTENTS).get("session_id").asText();
+                identified(second, MESSAGE_INTENTS);
+                first.close(4000, "going away for a moment");
+            }
+            await().atMost(WAIT).until(() -> bot.connections().size() == 1);
+            DispatchReceipt missed = bot.directMessage(alice, "sent while the first was away");
+            assertThat(missed.outcome()).as("the second session got it").isEqualTo(DispatchReceipt.Outcome.SENT);
+            assertThat(second.json(WAIT).at("/d/content").asText()).isEqualTo("sent while the first was away");
+            try (RawGatewayClient back = connect("/resume")) {
+                back.json(WAIT);
+                back.resume(bot.token(), a, 2);
+                JsonNode replayed = back.json(WAIT);
+                assertThat(replayed.at("/d/content").asText()).isEqualTo("sent while the first was away");
+                assertThat(replayed.get("s").asLong()).as("the first session's own sequence").isEqualTo(3);
+                assertThat(back.json(WAIT).get("t").asText()).isEqualTo("RESUMED");
+                assertThat(second.nothingFor(Duration.ofMillis(300))).as("no replay on the other session").isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void anIdentifyWithinTheBotsIdentifyIntervalGetsInvalidSessionFalse() throws IOException {
+        bot.identifyInterval(Duration.ofSeconds(5));
+        try (RawGatewayClient first = connect("/"); RawGatewayClient second = connect("/")) {
+            identified(first, MESSAGE_INTENTS);
+            second.json(WAIT);
+            second.identify(bot.token(), MESSAGE_INTENTS);
+            JsonNode invalid = second.json(WAIT);
+            assertThat(invalid.get("op").asInt()).isEqualTo(9);
+            assertThat(invalid.get("d").asBoolean()).isFalse();
+            assertThat(bot.sessionIds()).hasSize(1);
+        }
+    }
+
+    @Test
     void resumeFromBeyondTheReplayBacklogGetsInvalidSessionFalse() throws IOException {
         try (DiscordSimulator small = DiscordSimulator.builder().replayCapacity(2).start()) {
             SimBot smallBot = small.registerBot("small-backlog-token");
