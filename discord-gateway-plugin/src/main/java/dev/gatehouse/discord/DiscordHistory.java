@@ -36,15 +36,19 @@ final class DiscordHistory implements MessageHistory {
         this.rest = rest;
     }
 
-    /** The smallest snowflake Discord could give a message created at {@code epochMillis}. */
-    static String snowflake(long epochMillis) {
-        return Long.toString(Math.max(0, epochMillis - DISCORD_EPOCH_MILLIS) << 22);
+    /**
+     * The {@code after} bound for messages created from {@code epochMillis} on: one below the smallest snowflake
+     * of that millisecond, since {@code after} is exclusive and a snowflake may have all its low bits zero. The
+     * millisecond itself is included (a message in it may be later than the instant); dedupe drops repeats.
+     */
+    static String afterInstant(long epochMillis) {
+        return Long.toString(Math.max(0, (Math.max(0, epochMillis - DISCORD_EPOCH_MILLIS) << 22) - 1));
     }
 
     @Override
     public HistoryPage page(HistoryQuery q) {
         String after = q.cursor() != null ? q.cursor()
-                : q.afterMessageId() != null ? q.afterMessageId() : snowflake(q.since().toEpochMilli());
+                : q.afterMessageId() != null ? q.afterMessageId() : afterInstant(q.since().toEpochMilli());
         int limit = Math.min(q.limit(), MAX_LIMIT);
         Route.CompiledRoute route = Route.Messages.GET_MESSAGE_HISTORY.compile(q.channelId())
                 .withQueryParams("after", after, "limit", Integer.toString(limit));

@@ -5,6 +5,7 @@ import dev.gatehouse.host.exit.ProcessExit;
 import dev.gatehouse.host.status.ConnectionState;
 import dev.gatehouse.host.status.OutageEvent;
 import dev.gatehouse.host.status.ReconnectKind;
+import java.time.Instant;
 
 /**
  * What a supervisor tells the world — log lines, listener calls, the exit request — each queued as an
@@ -57,6 +58,12 @@ final class Reports {
                     o.downFrom(), o.upAt(), gap.length().toSeconds());
             mailbox.effect(() -> listener.onOutage(o));
         }
+    }
+
+    /** A session came up: after the gap's outage report, before the transition to CONNECTED (backfill starts here). */
+    void sessionUp(long epoch, boolean resumed, Instant downFrom, Downtime.Gap gap) {
+        OutageEvent outage = gap == null ? null : gap.outage();
+        mailbox.effect(() -> listener.onSessionUp(key, epoch, resumed, downFrom, outage));
     }
 
     /** Too many consecutive failed attempts: logged at ERROR, then the listener, then the exit request. */

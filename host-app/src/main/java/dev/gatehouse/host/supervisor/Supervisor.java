@@ -369,8 +369,7 @@ public final class Supervisor {
         if (gap != null) {
             reports.gap(attempts.epoch(), gap);
         }
-        long epoch = attempts.epoch();
-        mailbox.effect(() -> listener.onSessionUp(key, epoch, resumed, downFrom, gap == null ? null : gap.outage()));
+        reports.sessionUp(attempts.epoch(), resumed, downFrom, gap);
         transition(CONNECTED, cause);
     }
 

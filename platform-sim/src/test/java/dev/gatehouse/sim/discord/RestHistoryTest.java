@@ -1,6 +1,7 @@
 package dev.gatehouse.sim.discord;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,8 +75,12 @@ class RestHistoryTest {
     void aSnowflakeMadeOfAnInstantSelectsWhatCameAfterIt() throws Exception {
         String before = bot.guildMessage(general, alice, "old").entityId();
         long createdMillis = (Long.parseLong(before) >> 22) + 1_420_070_400_000L;
+        long instant = createdMillis + 1;
+        // Snowflakes of one millisecond only count up: "later" must be made at or after the instant asked about.
+        await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() >= instant);
         String later = bot.guildMessage(general, alice, "new").entityId();
-        String after = Long.toString((createdMillis + 1 - 1_420_070_400_000L) << 22);
+        // "after" is exclusive and the first snowflake of a millisecond has zero low bits: one below it.
+        String after = Long.toString(((instant - 1_420_070_400_000L) << 22) - 1);
         assertThat(ids(get("?after=" + after + "&limit=100"))).contains(later).doesNotContain(before);
     }
 
