@@ -1,6 +1,7 @@
 package dev.gatehouse.host.supervisor;
 
 import dev.gatehouse.api.GatewayHealth;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@link GatewayHealth} of one attempt. Forwards to its supervisor tagged with its epoch; after
@@ -12,6 +13,12 @@ final class HealthHandle implements GatewayHealth {
     private final long epoch;
     /** Null once revoked; written once, read from any thread. */
     private volatile Supervisor supervisor;
+    /**
+     * Set while a sign of life waits in the supervisor's mailbox. Plugins mark one per event, and each task
+     * costs a snapshot; the task reads the clock when it runs, so one pending task records a burst as well
+     * as a task per event would.
+     */
+    private final AtomicBoolean alivePending = new AtomicBoolean();
 
     HealthHandle(Supervisor supervisor, long epoch) {
         this.supervisor = supervisor;
@@ -50,7 +57,14 @@ final class HealthHandle implements GatewayHealth {
 
     @Override
     public void markAlive() {
-        signal(Signal.Alive.INSTANCE);
+        if (alivePending.compareAndSet(false, true)) {
+            signal(Signal.Alive.INSTANCE);
+        }
+    }
+
+    /** The supervisor's task took the pending sign of life (before reading the clock): the next one posts again. */
+    void aliveTaken() {
+        alivePending.set(false);
     }
 
     @Override

@@ -59,6 +59,13 @@ final class Mailbox {
         }
     }
 
+    /** Tasks waiting to run (diagnostics and tests). */
+    int pending() {
+        synchronized (queueLock) {
+            return queue.size();
+        }
+    }
+
     /** Records an effect of the running task, to run after its state change. Mailbox thread only. */
     void effect(Runnable effect) {
         effects.add(effect);

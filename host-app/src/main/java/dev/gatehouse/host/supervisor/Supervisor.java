@@ -95,6 +95,11 @@ public final class Supervisor {
     }
 
     /** The latest snapshot; never blocks. */
+    /** Supervisor tasks queued and not yet run. */
+    int pendingTasks() {
+        return mailbox.pending();
+    }
+
     public ConnectionStatus status() {
         return snapshot.status();
     }
@@ -237,6 +242,9 @@ public final class Supervisor {
 
     void onSignal(HealthHandle h, Signal s) {
         mailbox.post(() -> {
+            if (s == Signal.Alive.INSTANCE) {
+                h.aliveTaken();
+            }
             Attempt a = attempts.current();
             if (attempts.handover().onSignal(h, s)) {
                 return;
