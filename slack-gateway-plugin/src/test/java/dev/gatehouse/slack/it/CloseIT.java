@@ -80,12 +80,13 @@ class CloseIT extends SimulatorIT {
                     && host.state("acme") == ConnectionState.CONNECTED);
 
             await().atMost(Duration.ofSeconds(10)).until(() -> JvmThreads.named(List.of("gh-slack-acme-1-")).isEmpty());
-            // The shared transport's threads; the replaced socket's close added only Tyrus's one idle-timeout
-            // thread per plugin (stopped with the plugin).
+            // The shared transport's threads; beyond them at most Tyrus's one idle-timeout thread per plugin
+            // (stopped with the plugin), which starts only if the transport went idle — a break-first reconnect
+            // does that, a handover (new socket before the old one closes) does not.
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(JvmThreads.named(List.of("Grizzly")))
                     .as("with one connection: %s", grizzlyThreadsWithOneConnection)
                     .hasSizeLessThanOrEqualTo(grizzlyThreadsWithOneConnection.size()));
-            assertThat(JvmThreads.named(List.of("tyrus-"))).containsOnly("tyrus-grizzly-container-idle-timeout");
+            assertThat(JvmThreads.named(List.of("tyrus-"))).isSubsetOf("tyrus-grizzly-container-idle-timeout");
             assertThat(sim.stats(app).openNow()).isEqualTo(1);
             assertThat(sim.stats(app).maxOpenAtOnce()).isLessThanOrEqualTo(2);
             assertThat(host.status("acme").manualReconnects()).isEqualTo(1);
