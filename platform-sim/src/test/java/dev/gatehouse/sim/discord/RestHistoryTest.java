@@ -1,6 +1,7 @@
 package dev.gatehouse.sim.discord;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,6 +75,8 @@ class RestHistoryTest {
     void aSnowflakeMadeOfAnInstantSelectsWhatCameAfterIt() throws Exception {
         String before = bot.guildMessage(general, alice, "old").entityId();
         long createdMillis = (Long.parseLong(before) >> 22) + 1_420_070_400_000L;
+        // Snowflakes carry milliseconds: posted within the same one, "new" would not be after the instant.
+        await().atMost(Duration.ofSeconds(1)).until(() -> System.currentTimeMillis() > createdMillis);
         String later = bot.guildMessage(general, alice, "new").entityId();
         String after = Long.toString((createdMillis + 1 - 1_420_070_400_000L) << 22);
         assertThat(ids(get("?after=" + after + "&limit=100"))).contains(later).doesNotContain(before);
