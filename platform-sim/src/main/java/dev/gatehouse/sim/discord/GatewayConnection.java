@@ -452,11 +452,9 @@ final class GatewayConnection implements SimConnection, Runnable {
                 return bot == b;
             }
             bot = b;
-            b.counters().accepted();
+            // A connection already closed (dropped before its first frame was read) is the bot's, but was never open as such.
+            b.counters().accepted(counted);
             b.counters().handshake();
-            if (!counted) {
-                b.counters().closed();
-            }
             return true;
         }
     }

@@ -240,6 +240,20 @@ class GatewayProtocolTest {
     }
 
     @Test
+    void aConnectionDroppedBeforeItsFirstFrameIsTheBotsButNeverCountsAsOpen() throws IOException {
+        sim.acceptMode(AcceptMode.CLOSE_AFTER_HELLO);
+        try (RawGatewayClient client = connect("/")) {
+            assertThat(client.json(WAIT).get("op").asInt()).isEqualTo(10);
+            assertThat(sim.inject(GatewayFault.fin())).isEqualTo(1);
+            client.identify(bot.token(), MESSAGE_INTENTS); // read after the drop: CLOSE_AFTER_HELLO reads one frame
+            await().atMost(WAIT).until(() -> bot.stats().identifies() == 1);
+        }
+        assertThat(bot.stats().tcpAccepts()).isEqualTo(1);
+        assertThat(bot.stats().maxOpenAtOnce()).isZero();
+        assertThat(bot.stats().openSockets()).isZero();
+    }
+
+    @Test
     void stopListeningRefusesConnectionsOnTheSamePortUntilStartListening() throws IOException {
         int port = sim.gatewayPort();
         sim.stopListening();
