@@ -32,6 +32,7 @@ final class DiscordConnection implements GatewayConnection {
     private final SharedPools shared;
     private final HostSessionController sessions;
     private final ScopedScheduler gateway;
+    private final GatewaySockets sockets;
     private final DiscordRest rest;
     /** Ends this connection's periodic checks on the plugin's {@link GatewayWatch}. */
     private final Runnable checks;
@@ -39,7 +40,8 @@ final class DiscordConnection implements GatewayConnection {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DiscordConnection(String label, JDA jda, JdaSocket socket, TransportMonitor monitor, SharedPools shared,
-            HostSessionController sessions, ScopedScheduler gateway, DiscordRest rest, Runnable checks, Duration closeBound) {
+            HostSessionController sessions, ScopedScheduler gateway, GatewaySockets sockets, DiscordRest rest, Runnable checks,
+            Duration closeBound) {
         this.label = label;
         this.jda = jda;
         this.socket = socket;
@@ -47,6 +49,7 @@ final class DiscordConnection implements GatewayConnection {
         this.shared = shared;
         this.sessions = sessions;
         this.gateway = gateway;
+        this.sockets = sockets;
         this.rest = rest;
         this.checks = checks;
         this.closeBound = closeBound;
@@ -63,13 +66,14 @@ final class DiscordConnection implements GatewayConnection {
         HostSessionController sessions = new HostSessionController(label, settings.gatewayUrl().toString(),
                 shared.timer(), shared.connects());
         ScopedScheduler gateway = shared.gatewayFor();
+        GatewaySockets sockets = new GatewaySockets(label);
         shared.opened();
         JDA jda;
         try {
-            jda = JdaFactory.build(settings, ctx, sessions, gateway, new GatewayEvents(label, monitor, ctx.inbound()),
-                    shared);
+            jda = JdaFactory.build(settings, ctx, sessions, gateway, sockets,
+                    new GatewayEvents(label, monitor, ctx.inbound()), shared);
         } catch (InvalidTokenException e) {
-            release(sessions, gateway, shared);
+            release(sessions, sockets, gateway, shared);
             String why = "Discord answered 401 Unauthorized to GET users/@me: " + ctx.settings().keyPath(DiscordSettings.TOKEN)
                     + " is not a valid bot token (mistyped, reset or revoked); copy the current one from the Discord"
                     + " developer portal (your application, Bot, Reset Token)";
@@ -77,22 +81,28 @@ final class DiscordConnection implements GatewayConnection {
             ctx.health().markFatal(why);
             throw new IllegalStateException(why, e);
         } catch (RuntimeException | Error e) {
-            release(sessions, gateway, shared);
+            release(sessions, sockets, gateway, shared);
             throw e;
         }
         socket.attach(jda);
         Runnable checks = shared.watch().add(label, monitor::check);
         log.info("{}: JDA started, logged in as {} ({}), gateway {}", label, jda.getSelfUser().getName(),
                 jda.getSelfUser().getId(), settings.gatewayUrl());
-        return new DiscordConnection(label, jda, socket, monitor, shared, sessions, gateway,
+        return new DiscordConnection(label, jda, socket, monitor, shared, sessions, gateway, sockets,
                 new DiscordRest(jda, settings.restTimeout()), checks, ctx.closeTimeout());
     }
 
-    /** What a connection holds of the shared pools, given back; once per connection. */
-    private static void release(HostSessionController sessions, ScopedScheduler gateway, SharedPools shared) {
+    /**
+     * What a connection holds of the shared pools, given back, once per connection; returns how many gateway
+     * sockets were still open. Sessions first, so that a connect cut short by the sockets' close is not queued again.
+     */
+    private static int release(HostSessionController sessions, GatewaySockets sockets, ScopedScheduler gateway,
+            SharedPools shared) {
         sessions.close();
+        int stray = sockets.close();
         gateway.shutdown();
         shared.closed();
+        return stray;
     }
 
     @Override
@@ -144,9 +154,9 @@ final class DiscordConnection implements GatewayConnection {
     /**
      * {@code shutdown()} first, which closes the socket with 1000 and lets queued requests finish; if JDA
      * is not down within {@link #GRACEFUL_CLOSE} (a silent gateway never answers the close frame),
-     * {@code shutdownNow()} and close the TCP socket ourselves. The socket close also covers a race seen
-     * once: a resume that connects while JDA shuts down leaves a socket nobody closes (JDA then fails on
-     * HELLO with a RejectedExecutionException and {@code awaitShutdown} never returns).
+     * {@code shutdownNow()} and close the TCP socket ourselves. Last, every gateway socket JDA still has is
+     * closed and no new one can be made ({@link GatewaySockets}): JDA reports SHUTDOWN while a connect it
+     * already began goes on, and that socket would open after this method returned.
      */
     @Override
     public void close() {
@@ -175,7 +185,10 @@ final class DiscordConnection implements GatewayConnection {
         } catch (RuntimeException e) {
             log.warn("{}: closing JDA: {}", label, e.toString());
         } finally {
-            release(sessions, gateway, shared);
+            int stray = release(sessions, sockets, gateway, shared);
+            if (stray > 0) {
+                log.info("{}: closed {} gateway socket(s) JDA still had after its shutdown", label, stray);
+            }
         }
         log.info("{}: closed in {} ms", label, elapsed(start));
     }

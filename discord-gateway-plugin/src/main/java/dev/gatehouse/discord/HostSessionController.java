@@ -124,11 +124,17 @@ final class HostSessionController extends SessionControllerAdapter {
             interrupted = true; // the host is stopping the plugin's threads
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            log.warn("{}: gateway connect failed ({}); JDA retries in {} s", label, rootMessage(e), IDENTIFY_DELAY);
+            boolean retry;
             synchronized (this) {
-                if (!closed && !queue.contains(node)) {
+                retry = !closed;
+                if (retry && !queue.contains(node)) {
                     queue.add(node);
                 }
+            }
+            if (retry) {
+                log.warn("{}: gateway connect failed ({}); JDA retries in {} s", label, rootMessage(e), IDENTIFY_DELAY);
+            } else {
+                log.debug("{}: a connect under way ended with the connection's close ({})", label, rootMessage(e));
             }
         } finally {
             synchronized (this) {

@@ -20,6 +20,8 @@ import net.dv8tion.jda.api.utils.Compression;
  * JDA shuts down (our close, or a close code it cannot recover from); that cancels this connection's
  * heartbeat and send loop, and JDA reads it as "do not reconnect". The other pools JDA leaves running.
  *
+ * <p>Gateway sockets come from the connection's {@link GatewaySockets}, so that its close can end them all.
+ *
  * <p>No event pool: JDA calls the listener on the thread that produced the event, for dispatches its
  * socket's read thread, in gateway order. That is the one hop the JDA traps allow: the listener never
  * blocks (it translates and hands the event to the host's non-blocking sink, whose handlers run on host
@@ -36,13 +38,14 @@ final class JdaFactory {
      * @throws net.dv8tion.jda.api.exceptions.InvalidTokenException if Discord answered 401
      */
     static JDA build(DiscordSettings settings, GatewayContext ctx, HostSessionController sessions,
-            ScopedScheduler gateway, EventListener listener, SharedPools shared) {
+            ScopedScheduler gateway, GatewaySockets sockets, EventListener listener, SharedPools shared) {
         // JDA copies this map into the logging MDC of its own socket threads, so their lines name the connection.
         ConcurrentHashMap<String, String> mdc = new ConcurrentHashMap<>(Map.of("workspace", ctx.workspace(),
                 "platform", ctx.platform(), "epoch", Long.toString(ctx.epoch())));
         return JDABuilder.createLight(settings.token(), settings.intents())
                 .setRestConfig(new RestConfig().setBaseUrl(settings.apiUrl().toString()))
                 .setSessionController(sessions)
+                .setWebsocketFactory(sockets.webSocketFactory())
                 // Plain JSON text frames: no zlib-stream state to keep per socket (Discord accepts both).
                 .setCompression(Compression.NONE)
                 .setEnableShutdownHook(false)

@@ -125,6 +125,8 @@ class DiscordResumeIT extends SimulatorIT {
         h.bot.inject(GatewayFault.invalidSession(false));
 
         await().atMost(Duration.ofSeconds(15)).until(() -> h.events.count(CONNECTED, t0) == 1);
+        // The outage is reported once its backfill ran, which starts only after the reconnect.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !h.events.outages.isEmpty());
         assertThat(h.events.outages).singleElement().satisfies(o -> {
             assertThat(o.workspace()).isEqualTo(DiscordHost.WORKSPACE);
             assertThat(o.gap()).isGreaterThan(Duration.ofSeconds(1));

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
 final class GatewayConnection implements SimConnection, Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConnection.class);
+    /** How often a held handshake looks whether it was released. */
+    private static final int HOLD_POLL_MILLIS = 20;
 
     /** Close codes after which Discord does not let the session be resumed. */
     private static boolean endsSession(int closeCode) {
@@ -45,6 +48,8 @@ final class GatewayConnection implements SimConnection, Runnable {
     private final Socket socket;
     private final SimContext context;
     private final AcceptMode acceptMode;
+    /** The server's accept mode now, which ends a {@link AcceptMode#HOLD_HANDSHAKE hold}. */
+    private final Supplier<AcceptMode> currentMode;
     private final Instant acceptedAt = Instant.now();
 
     private final Object writeLock = new Object();
@@ -61,11 +66,12 @@ final class GatewayConnection implements SimConnection, Runnable {
     private volatile boolean noAcks;              // StopAcks fault on this connection
     private volatile boolean frozen;              // BlackHole fault on this connection
 
-    GatewayConnection(long id, Socket socket, SimContext context, AcceptMode acceptMode) {
+    GatewayConnection(long id, Socket socket, SimContext context, AcceptMode acceptMode, Supplier<AcceptMode> currentMode) {
         this.id = id;
         this.socket = socket;
         this.context = context;
         this.acceptMode = acceptMode;
+        this.currentMode = currentMode;
     }
 
     // ---- SimConnection --------------------------------------------------------------------------
@@ -187,9 +193,37 @@ final class GatewayConnection implements SimConnection, Runnable {
         if (!head.query().contains("encoding=json") && head.query().contains("encoding=")) {
             LOG.warn("{}: only encoding=json is simulated, got ?{}", this, head.query());
         }
+        if (acceptMode == AcceptMode.HOLD_HANDSHAKE && !holdUntilReleased(in)) {
+            return false;
+        }
         writeRaw(WebSocketCodec.switchingProtocols(head.header("sec-websocket-key")));
         context.globalStats().handshake();
         LOG.debug("{}: upgraded on {}", this, head.target());
+        return true;
+    }
+
+    /**
+     * For {@link AcceptMode#HOLD_HANDSHAKE}: waits until the accept mode changes, reading meanwhile (a
+     * client sends nothing before the 101) so that a client giving up is noticed; false if it did.
+     */
+    private boolean holdUntilReleased(InputStream in) throws IOException {
+        LOG.debug("{}: holding the handshake", this);
+        socket.setSoTimeout(HOLD_POLL_MILLIS);
+        try {
+            while (currentMode.get() == AcceptMode.HOLD_HANDSHAKE) {
+                try {
+                    if (in.read() < 0) {
+                        LOG.debug("{}: the client closed while its handshake was held", this);
+                        return false;
+                    }
+                } catch (SocketTimeoutException e) {
+                    // still held: look at the mode again
+                }
+            }
+        } finally {
+            socket.setSoTimeout(0);
+        }
+        LOG.debug("{}: handshake released", this);
         return true;
     }
 
@@ -423,11 +457,9 @@ final class GatewayConnection implements SimConnection, Runnable {
                 return bot == b;
             }
             bot = b;
-            b.counters().accepted();
+            // A connection already closed (dropped before its first frame was read) is the bot's, but was never open as such.
+            b.counters().accepted(counted);
             b.counters().handshake();
-            if (!counted) {
-                b.counters().closed();
-            }
             return true;
         }
     }

@@ -129,7 +129,7 @@ final class GatewayServer implements AutoCloseable {
 
     private void onAccepted(Socket socket) {
         long id = connectionIds.incrementAndGet();
-        GatewayConnection connection = new GatewayConnection(id, socket, context, acceptMode);
+        GatewayConnection connection = new GatewayConnection(id, socket, context, acceptMode, this::acceptMode);
         context.globalStats().accepted();
         context.addConnection(connection);
         Thread thread = threads.newThread("conn-" + id, connection);

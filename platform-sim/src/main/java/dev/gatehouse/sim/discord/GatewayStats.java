@@ -11,7 +11,11 @@ package dev.gatehouse.sim.discord;
  * @param resumes       RESUME frames received
  * @param openSockets   connections open now: from accept until the close handshake starts (either side)
  *                      or the TCP connection ends, so that a socket being closed never overlaps its successor
- * @param maxOpenAtOnce most connections open at the same time since start or the last reset
+ * @param maxOpenAtOnce most connections open at the same time since start or the last reset. For one bot,
+ *                      above 1 means two clients of that bot were live at once: a client's own reconnect
+ *                      cannot overlap, since the server counts a socket closed before the client can see it
+ *                      end (a bot's count starts at its IDENTIFY or RESUME, so a socket still in its
+ *                      handshake is not yet the bot's)
  * @param heartbeats    HEARTBEAT frames received
  * @param acks          HEARTBEAT_ACK frames sent
  * @param dispatches    op 0 frames written to sockets (READY, RESUMED and replays included)

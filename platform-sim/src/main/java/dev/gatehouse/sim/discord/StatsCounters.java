@@ -35,12 +35,21 @@ final class StatsCounters {
 
     /** A connection was accepted and is open from now on. */
     void accepted() {
+        accepted(true);
+    }
+
+    /**
+     * A connection was accepted (for a bot: it identified or resumed); {@code open} false if it ended before
+     * that was known, so that it counts as accepted but never as open, not even for a moment.
+     */
+    void accepted(boolean open) {
         tcpAccepts.incrementAndGet();
         long now = nanoClock.getAsLong();
         acceptTimes.addLast(now);
         prune(now);
-        int open = openSockets.incrementAndGet();
-        maxOpenAtOnce.accumulateAndGet(open, Math::max);
+        if (open) {
+            maxOpenAtOnce.accumulateAndGet(openSockets.incrementAndGet(), Math::max);
+        }
     }
 
     void closed() {

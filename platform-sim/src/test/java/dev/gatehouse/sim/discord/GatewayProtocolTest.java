@@ -7,10 +7,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.sim.discord.WebSocketCodec.Frame;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -275,6 +278,56 @@ class GatewayProtocolTest {
                 .isInstanceOf(java.net.SocketTimeoutException.class);
         await().atMost(WAIT).until(() -> sim.stats().tcpAccepts() == 1);
         assertThat(sim.stats().handshakes()).isZero();
+    }
+
+    @Test
+    void aHeldHandshakeIsAnsweredOnlyOnceTheAcceptModeChanges() throws Exception {
+        sim.acceptMode(AcceptMode.HOLD_HANDSHAKE);
+        CompletableFuture<RawGatewayClient> connecting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return connect("/");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        await().atMost(WAIT).until(() -> sim.stats().tcpAccepts() == 1);
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> !connecting.isDone());
+        assertThat(sim.stats().handshakes()).isZero();
+
+        sim.acceptMode(AcceptMode.NORMAL);
+
+        try (RawGatewayClient client = connecting.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            assertThat(client.statusLine()).startsWith("HTTP/1.1 101");
+            identified(client, MESSAGE_INTENTS);
+            assertThat(bot.stats().openSockets()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aClientThatGivesUpOnAHeldHandshakeEndsItsConnection() throws IOException {
+        sim.acceptMode(AcceptMode.HOLD_HANDSHAKE);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", sim.gatewayPort()), (int) WAIT.toMillis());
+            socket.getOutputStream().write(RawGatewayClient.upgradeRequest(sim.gatewayPort(), "/"));
+            await().atMost(WAIT).until(() -> sim.connections().size() == 1 && sim.connections().get(0).path().equals("/"));
+        }
+        await().atMost(WAIT).until(() -> sim.connections().isEmpty());
+        assertThat(sim.stats().handshakes()).isZero();
+        assertThat(sim.stats().openSockets()).isZero();
+    }
+
+    @Test
+    void aConnectionDroppedBeforeItsFirstFrameIsTheBotsButNeverCountsAsOpen() throws IOException {
+        sim.acceptMode(AcceptMode.CLOSE_AFTER_HELLO);
+        try (RawGatewayClient client = connect("/")) {
+            assertThat(client.json(WAIT).get("op").asInt()).isEqualTo(10);
+            assertThat(sim.inject(GatewayFault.fin())).isEqualTo(1);
+            client.identify(bot.token(), MESSAGE_INTENTS); // read after the drop: CLOSE_AFTER_HELLO reads one frame
+            await().atMost(WAIT).until(() -> bot.stats().identifies() == 1);
+        }
+        assertThat(bot.stats().tcpAccepts()).isEqualTo(1);
+        assertThat(bot.stats().maxOpenAtOnce()).isZero();
+        assertThat(bot.stats().openSockets()).isZero();
     }
 
     @Test

@@ -45,15 +45,7 @@ final class RawGatewayClient implements AutoCloseable {
             socket.setSoTimeout((int) timeout.toMillis());
             OutputStream out = socket.getOutputStream();
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            byte[] key = new byte[16];
-            ThreadLocalRandom.current().nextBytes(key);
-            String request = "GET " + path + "?encoding=json&v=10 HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1:" + port + "\r\n"
-                    + "Upgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
-                    + "Sec-WebSocket-Version: 13\r\n\r\n";
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.write(upgradeRequest(port, path));
             out.flush();
             List<String> head = WebSocketCodec.readHeadLines(in);
             return new RawGatewayClient(socket, in, out, head.get(0));
@@ -61,6 +53,19 @@ final class RawGatewayClient implements AutoCloseable {
             socket.close();
             throw e;
         }
+    }
+
+    /** The HTTP upgrade request a WebSocket client sends first. */
+    static byte[] upgradeRequest(int port, String path) {
+        byte[] key = new byte[16];
+        ThreadLocalRandom.current().nextBytes(key);
+        String request = "GET " + path + "?encoding=json&v=10 HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + port + "\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n";
+        return request.getBytes(StandardCharsets.US_ASCII);
     }
 
     String statusLine() {
