@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * then sends lines: {@code CONNECTED}, {@code RESUMED}, {@code DISCONNECTED <cause>},
  * {@code FATAL <cause>}, {@code ALIVE}, {@code UNHOOKABLE}, {@code EVENT <id> <channel> <text>}
  * (answered with {@code ACK <id>} once the host handled it) and {@code HANG_CLOSE} (the next close
- * blocks for a minute). Outbound operations are sent as lines ({@code POST <channel> <text>}, …).
+ * blocks for a minute), {@code SLOW_ACK} (acknowledgements are sent 300 ms after the host took the event, as
+ * a plugin whose acknowledgement does I/O). Outbound operations are sent as lines ({@code POST <channel> <text>}, …).
  * End of stream means "disconnected". Closing is a handshake, as a WebSocket's is: the client ends its
  * output and waits (bounded) for the server to end the stream, so once {@link #close()} returns the server
  * has seen the connection end — its count of live connections never lags behind the client's.
@@ -47,6 +48,7 @@ final class LoopbackConnection implements GatewayConnection {
     private final AtomicInteger ids = new AtomicInteger();
     private final CountDownLatch streamEnded = new CountDownLatch(1);
     private volatile boolean hangOnClose;
+    private volatile boolean slowAck;
 
     private LoopbackConnection(GatewayContext ctx, Socket socket) throws IOException {
         this.ctx = ctx;
@@ -98,16 +100,28 @@ final class LoopbackConnection implements GatewayConnection {
             case "ALIVE" -> ctx.health().markAlive();
             case "UNHOOKABLE" -> ctx.health().markTransportNotHookable("the loopback server said so");
             case "HANG_CLOSE" -> hangOnClose = true;
+            case "SLOW_ACK" -> slowAck = true;
             case "EVENT" -> {
                 String id = p[1];
                 MessageEvent e = new MessageEvent(id, p[2], "msg-" + id, null, "U1", p.length > 3 ? p[3] : "", false, false);
                 ctx.inbound().deliver(e).whenComplete((v, err) -> {
                     if (err == null) {
+                        if (slowAck) {
+                            pause(300);
+                        }
                         send("ACK " + id);
                     }
                 });
             }
             default -> log.warn("loopback: unknown line from server: {}", line);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

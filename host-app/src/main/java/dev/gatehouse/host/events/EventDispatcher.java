@@ -58,6 +58,12 @@ public final class EventDispatcher implements MeterBinder {
     private volatile InboundHandler afterHandlers = (ws, p, e) -> { };
     /** Events taken but not finished, by workspace and platform. */
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    /**
+     * Per event taken and not yet settled: completed once its delivery completed and what the plugin chained
+     * on it (its acknowledgement) ran. {@link #drain} waits for these, not for the deliveries themselves, whose
+     * other dependents may run first.
+     */
+    private final Map<String, CompletableFuture<Void>> settling = new ConcurrentHashMap<>();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
@@ -141,11 +147,13 @@ public final class EventDispatcher implements MeterBinder {
         }
         AtomicInteger pending = inFlight.computeIfAbsent(workspace + '\u0000' + platform, k -> new AtomicInteger());
         pending.incrementAndGet();
+        settling.put(key, new CompletableFuture<>());
         try {
             lanes.submit(workspace + '\u0000' + platform + '\u0000' + event.channelId(),
                     () -> handle(workspace, platform, event, key, pending, done));
         } catch (RejectedExecutionException e) {
             pending.decrementAndGet();
+            settled(key);
             synchronized (this) {
                 seen.forget(key);
             }
@@ -177,15 +185,26 @@ public final class EventDispatcher implements MeterBinder {
             } catch (Exception e) {
                 log.warn("{}/{}: recording event {} as handled failed: {}", platform, workspace, event.eventId(), e.toString());
             }
-            pending.decrementAndGet();
             synchronized (this) {
                 seen.finished(key, ticker.nanos());
             }
             try {
                 onHandled.accept(workspace, platform);
-            } finally {
+                // Completing runs what the plugin chained on the delivery (its acknowledgement) on this thread;
+                // only then is the event no longer in flight, so a close that drains in-flight events cannot
+                // shut the socket under an acknowledgement (unacknowledged, the platform would redeliver it).
                 done.complete(null);
+            } finally {
+                pending.decrementAndGet();
+                settled(key);
             }
+        }
+    }
+
+    private void settled(String key) {
+        CompletableFuture<Void> s = settling.remove(key);
+        if (s != null) {
+            s.complete(null);
         }
     }
 
@@ -202,16 +221,13 @@ public final class EventDispatcher implements MeterBinder {
     }
 
     /**
-     * Waits up to {@code bound} for the handlers of the events taken so far (events taken meanwhile are
-     * not waited for).
+     * Waits up to {@code bound} for the handlers of the events taken so far, and for what the plugin chained
+     * on their deliveries (events taken meanwhile are not waited for).
      *
      * @return how many of them had not finished
      */
     public int drain(Duration bound) {
-        List<CompletableFuture<Void>> taken;
-        synchronized (this) {
-            taken = seen.running();
-        }
+        List<CompletableFuture<Void>> taken = List.copyOf(settling.values());
         try {
             CompletableFuture.allOf(taken.toArray(CompletableFuture[]::new)).get(bound.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException | ExecutionException e) {

@@ -1,10 +1,8 @@
 package dev.gatehouse.host.events;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -64,11 +62,6 @@ final class SeenEvents {
     /** The event was not taken after all (its queue was full): its redelivery is a new event. */
     void forget(String key) {
         running.remove(key);
-    }
-
-    /** Stages of the events still being handled. */
-    List<CompletableFuture<Void>> running() {
-        return new ArrayList<>(running.values());
     }
 
     int size() {

@@ -135,6 +135,26 @@ class HostEventsTest {
     }
 
     @Test
+    void closeWaitsForThePluginsAcknowledgementOfEventsTakenNotOnlyForTheirHandlers() throws Exception {
+        // A plugin acknowledges once the host took the event (the delivery's future completed); the host counted
+        // the event finished before completing that future, so a close could shut the socket under a slow ack:
+        // unacknowledged, Slack redelivers it after the restart and it is handled twice.
+        CountDownLatch started = new CountDownLatch(1);
+        start((ws, platform, e) -> {
+            started.countDown();
+            handled.add(e.eventId());
+        }, "acme");
+        LoopbackServer.Conn acme = server.await("acme", 1);
+        acme.send("SLOW_ACK");
+        acme.send("EVENT ev1 C1 please");
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+
+        host.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> acme.closed);
+        assertThat(acme.received).contains("ACK ev1");
+    }
+
+    @Test
     void closeLetsHandlersOfTakenEventsFinishAndReplyBeforeTheConnectionsClose() throws Exception {
         List<String> replies = new CopyOnWriteArrayList<>();
         CountDownLatch started = new CountDownLatch(1);
