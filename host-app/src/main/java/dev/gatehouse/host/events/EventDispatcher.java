@@ -20,7 +20,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -56,8 +55,6 @@ public final class EventDispatcher implements MeterBinder {
     private final BiConsumer<String, String> onHandled;
     /** Told of each event once its handlers ran (the backfill ledger); host code, quick, never throws. */
     private volatile InboundHandler afterHandlers = (ws, p, e) -> { };
-    /** Events taken but not finished, by workspace and platform. */
-    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     /**
      * Per event taken and not yet settled: completed once its delivery completed and what the plugin chained
      * on it (its acknowledgement) ran. {@link #drain} waits for these, not for the deliveries themselves, whose
@@ -145,14 +142,11 @@ public final class EventDispatcher implements MeterBinder {
                     + " events of the last " + windowMinutes + " min; event " + event.eventId()
                     + " not taken, so the platform can redeliver it later");
         }
-        AtomicInteger pending = inFlight.computeIfAbsent(workspace + '\u0000' + platform, k -> new AtomicInteger());
-        pending.incrementAndGet();
         settling.put(key, new CompletableFuture<>());
         try {
             lanes.submit(workspace + '\u0000' + platform + '\u0000' + event.channelId(),
-                    () -> handle(workspace, platform, event, key, pending, done));
+                    () -> handle(workspace, platform, event, key, done));
         } catch (RejectedExecutionException e) {
-            pending.decrementAndGet();
             settled(key);
             synchronized (this) {
                 seen.forget(key);
@@ -167,8 +161,7 @@ public final class EventDispatcher implements MeterBinder {
         return done;
     }
 
-    private void handle(String workspace, String platform, InboundEvent event, String key, AtomicInteger pending,
-            CompletableFuture<Void> done) {
+    private void handle(String workspace, String platform, InboundEvent event, String key, CompletableFuture<Void> done) {
         try (LogContext ignored = LogContext.of(workspace, platform, -1)) {
             for (InboundHandler h : handlers) {
                 try {
@@ -191,11 +184,10 @@ public final class EventDispatcher implements MeterBinder {
             try {
                 onHandled.accept(workspace, platform);
                 // Completing runs what the plugin chained on the delivery (its acknowledgement) on this thread;
-                // only then is the event no longer in flight, so a close that drains in-flight events cannot
+                // only then is the event settled, so a close that drains in-flight events cannot
                 // shut the socket under an acknowledgement (unacknowledged, the platform would redeliver it).
                 done.complete(null);
             } finally {
-                pending.decrementAndGet();
                 settled(key);
             }
         }
@@ -236,12 +228,6 @@ public final class EventDispatcher implements MeterBinder {
             Thread.currentThread().interrupt();
         }
         return (int) taken.stream().filter(f -> !f.isDone()).count();
-    }
-
-    /** Events of one connection taken and not yet finished by the handlers. */
-    public int inFlight(String workspace, String platform) {
-        AtomicInteger n = inFlight.get(workspace + '\u0000' + platform);
-        return n == null ? 0 : n.get();
     }
 
     /** Events handed to handlers (duplicates excluded). */
