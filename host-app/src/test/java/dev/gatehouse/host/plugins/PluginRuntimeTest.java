@@ -2,6 +2,7 @@ package dev.gatehouse.host.plugins;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.host.Version;
 import dev.gatehouse.host.testing.PluginJars;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ class PluginRuntimeTest {
 
     @BeforeEach
     void setUp() {
-        runtime = new PluginRuntime(dir, "1.0.0", Duration.ofSeconds(2), Duration.ofSeconds(2));
+        runtime = new PluginRuntime(dir, Version.API, Duration.ofSeconds(2), Duration.ofSeconds(2));
     }
 
     @AfterEach
