@@ -97,6 +97,10 @@ final class Reconnector {
             log.info("{}: reconnected ({}) in {} ms", subject, why,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         } catch (IOException | RuntimeException e) {
+            if (stopped) {
+                log.debug("{}: reconnect ({}) ended by the close: {}", subject, why, e.getMessage());
+                return;
+            }
             scheduleRetry(why, e);
             onFailure.accept("reconnect after " + why + " failed: " + e.getMessage());
         } finally {

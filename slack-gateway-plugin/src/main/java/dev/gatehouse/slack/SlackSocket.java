@@ -77,6 +77,8 @@ public class SlackSocket extends SocketModeClientTyrusImpl {
     /** When the last pong of the current session arrived, on {@link #nanoTime}, or {@link #NO_PONG}. */
     private final AtomicLong lastPong = new AtomicLong(NO_PONG);
     private volatile SessionClosed closed;
+    /** Set by {@link #retire}: no session is adopted any more, and one a handshake opens late is closed. */
+    private volatile boolean retired;
 
     /**
      * @param queue the inbound frame queue the message processor polls
@@ -105,6 +107,9 @@ public class SlackSocket extends SocketModeClientTyrusImpl {
         properties.put(ClientProperties.WORKER_THREAD_POOL_CONFIG, ThreadPoolConfig.defaultConfig()
                 .setPoolName("slack-grizzly").setCorePoolSize(1).setMaxPoolSize(GRIZZLY_WORKERS)
                 .setKeepAliveTime(GRIZZLY_IDLE_SECONDS, TimeUnit.SECONDS).setDaemon(true));
+        if (retired) {
+            throw new UncheckedIOException(new IOException("the connection is closed; no new WebSocket"));
+        }
         Session opened;
         try {
             opened = manager.connectToServer(this, getWssUri());
@@ -112,16 +117,44 @@ public class SlackSocket extends SocketModeClientTyrusImpl {
             throw new UncheckedIOException(new IOException("WebSocket handshake with " + getWssUri().getHost()
                     + " failed: " + e.getMessage(), e));
         }
-        adopt(opened);
+        if (!adopt(opened)) {
+            throw new UncheckedIOException(new IOException("the connection was closed while the WebSocket handshake"
+                    + " was under way; the new socket was closed"));
+        }
     }
 
-    private void adopt(Session session) {
+    /**
+     * Makes {@code session} the current one and closes the one it replaces; after {@link #retire} closes it
+     * instead. Written and read in the opposite order to {@code retire}, so that of two racing, at least one
+     * sees the other: a session adopted as the close begins is closed by one of them.
+     *
+     * @return whether it was adopted (false: the socket is retired, the session was closed)
+     */
+    private boolean adopt(Session session) {
         Session old = current.getAndSet(session);
         if (old != session) {
             lastPong.set(NO_PONG);
         }
         if (old != null && old != session) {
             closeLater(old);
+        }
+        if (retired) {
+            current.compareAndSet(session, null);
+            closeQuietly(session);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The connection is closing for good: closes the current session, and from now on any session a
+     * handshake still under way opens (a reconnect the close did not wait for to the end). Idempotent.
+     */
+    void retire() {
+        retired = true;
+        Session s = current.getAndSet(null);
+        if (s != null) {
+            closeQuietly(s);
         }
     }
 

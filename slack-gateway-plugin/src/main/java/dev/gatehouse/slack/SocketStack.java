@@ -59,9 +59,9 @@ final class SocketStack {
 
     /**
      * Tears everything down so that no socket stays open and nothing can reconnect: stop reconnecting
-     * and pinging, refuse further Web API calls (a racing reconnect cannot get a URL), disconnect, let
-     * the message processor handle the frames that arrived before, wait for a reconnect under way,
-     * disconnect again in case it opened a session, close the client (which stops the processor), let
+     * and pinging, refuse further Web API calls (a racing reconnect cannot get a URL), retire the socket
+     * (its session closes, and so does any a reconnect's handshake still opens, however late), let the
+     * message processor handle the frames that arrived before, wait for a reconnect under way, close the client (which stops the processor), let
      * superseded sockets finish closing, release the Slack instance. Bounded by {@code deadlineNanos};
      * never throws.
      *
@@ -72,7 +72,9 @@ final class SocketStack {
         reconnector.stop();
         heartbeat.stop();
         sdk.refuseCalls(subject);
-        socket.disconnect();
+        // From here no session is adopted: one a reconnect's handshake still opens (if the wait below ends
+        // first) is closed as it arrives, not left open for a closed connection.
+        socket.retire();
         if (!executors.drainProcessor(deadlineNanos)) {
             log.warn("{}: frames received before the close were not all handled in time", subject);
         }

@@ -33,6 +33,9 @@ final class AppState {
     /** Fault controls: written by the test thread, read by the HTTP and WebSocket threads. */
     volatile AuthState authState = AuthState.VALID;
     volatile boolean rejectHandshakes;
+    volatile boolean holdHandshakes;
+    /** Handshakes being held now (see {@link SlackSimulator#holdHandshakes}). */
+    final java.util.concurrent.atomic.AtomicInteger handshakesHeld = new java.util.concurrent.atomic.AtomicInteger();
     volatile boolean routeThroughProxy;
     private final Map<String, ArmedFault> methodFaults = new ConcurrentHashMap<>();
 

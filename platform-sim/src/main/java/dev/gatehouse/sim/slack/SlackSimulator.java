@@ -447,6 +447,7 @@ public final class SlackSimulator implements AutoCloseable {
         AppState state = state(app);
         state.clearMethodFaults();
         state.rejectHandshakes = false;
+        state.holdHandshakes = false;
         state.authState = AuthState.VALID;
         state.connectionHistory.snapshot().forEach(this::clearFaults);
     }
@@ -459,6 +460,21 @@ public final class SlackSimulator implements AutoCloseable {
     /** While on, the app's WebSocket handshakes are refused (HTTP 404), as a broken gateway would. */
     public void rejectHandshakes(SimSlackApp app, boolean reject) {
         state(app).rejectHandshakes = reject;
+    }
+
+    /**
+     * While on, the app's WebSocket handshakes wait unanswered (no 101 yet) until it is turned off or the
+     * simulator closes: a client's connect still in flight, for tests of what a close does meanwhile. A held
+     * handshake occupies one of the server's two decoder threads, so other apps' sockets on that thread
+     * stall meanwhile; use it with one app at a time.
+     */
+    public void holdHandshakes(SimSlackApp app, boolean hold) {
+        state(app).holdHandshakes = hold;
+    }
+
+    /** The app's WebSocket handshakes being held now by {@link #holdHandshakes}. */
+    public int heldHandshakes(SimSlackApp app) {
+        return state(app).handshakesHeld.get();
     }
 
     /**

@@ -44,6 +44,11 @@ final class SocketServer extends WebSocketServer {
     private final AppRegistry registry;
     private final Dispatcher dispatcher;
     private final SimThreads threads;
+    /** How often a held handshake looks whether it was released. */
+    private static final long HOLD_POLL_MILLIS = 20;
+    /** The longest a handshake is held, whatever the test forgot. */
+    private static final long MAX_HOLD_NANOS = TimeUnit.SECONDS.toNanos(60);
+
     private final AtomicLong connectionIds = new AtomicLong();
     private final CountDownLatch started = new CountDownLatch(1);
     /** Set once after the proxy starts (it needs this server's port); read on handshakes. */
@@ -96,6 +101,10 @@ final class SocketServer extends WebSocketServer {
             app.counters.handshakesRejected.incrementAndGet();
             throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "handshake rejected by fault injection");
         }
+        // Bounded, and ended by the interrupt the server's stop sends its decoder threads.
+        if (app.holdHandshakes) {
+            hold(app);
+        }
         TcpProxy currentProxy = proxy;
         ProxyLink link = currentProxy == null ? null
                 : currentProxy.linkForUpstreamPort(conn.getRemoteSocketAddress().getPort());
@@ -104,6 +113,20 @@ final class SocketServer extends WebSocketServer {
                 Instant.now(), conn, link);
         conn.setAttachment(new Opening(connection, app.connectionOpened(connection)));
         return response;
+    }
+
+    private static void hold(AppState app) {
+        app.handshakesHeld.incrementAndGet();
+        try {
+            long holdUntil = System.nanoTime() + MAX_HOLD_NANOS;
+            while (app.holdHandshakes && System.nanoTime() - holdUntil < 0) {
+                Thread.sleep(HOLD_POLL_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            app.handshakesHeld.decrementAndGet();
+        }
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.gatehouse.sim.slack.SlackAppStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,6 +91,34 @@ class CloseIT extends SimulatorIT {
             assertThat(sim.stats(app).openNow()).isEqualTo(1);
             assertThat(sim.stats(app).maxOpenAtOnce()).isLessThanOrEqualTo(2);
             assertThat(host.status("acme").manualReconnects()).isEqualTo(1);
+        }
+    }
+    /**
+     * A reconnect of the plugin's own still in its WebSocket handshake when the connection is closed (the
+     * workspace disabled): the close waits for it only up to its bound, then returns. The socket that
+     * handshake opens once answered must be closed, not adopted by the closed connection. (A reconnect
+     * still in {@code apps.connections.open} is cancelled by the close: that call is aborted.)
+     */
+    @Test
+    void aReconnectStillInItsHandshakeWhenTheConnectionClosesLeavesNoSocketOpen() throws Exception {
+        SimSlackApp app = sim.registerApp();
+        try (SlackHost host = SlackHost.builder(sim, dir).workspace("acme", app).health("staleAfter", "60s")
+                .health("closeTimeout", "2s").start()) {
+            host.awaitConnected("acme");
+            long sockets = sim.stats(app).socketsOpened();
+            sim.holdHandshakes(app, true);
+            sim.inject(sim.oldestConnection(app), ConnectionFault.abruptClose());
+            await().atMost(Duration.ofSeconds(5)).until(() -> sim.heldHandshakes(app) == 1);
+
+            assertThat(host.host.disable("acme", "slack").toCompletableFuture().get(10, TimeUnit.SECONDS)).isTrue();
+            sim.holdHandshakes(app, false);
+            await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats(app).socketsOpened() > sockets);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats(app).openNow() == 0);
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(3 + 5)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> sim.stats(app).openNow() == 0);
+            Figures.record("reconnect in its handshake at close: sockets open 3 s after the handshake ended",
+                    sim.stats(app).openNow());
         }
     }
 }
