@@ -140,13 +140,7 @@ final class ApiServer {
             return Reply.error(app.authState.error());
         }
         MethodFault fault = app.takeMethodFault(method);
-        if (fault instanceof MethodFault.Slow slow) {
-            try {
-                Thread.sleep(slow.delayMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // the simulator is closing: answer now
-            }
-        } else if (fault != null) {
+        if (fault != null) {
             return faultReply(fault);
         }
         return switch (method) {
@@ -253,7 +247,6 @@ final class ApiServer {
         if (fault instanceof MethodFault.ErrorReply reply) {
             return Reply.error(reply.error());
         }
-        // MethodFault.Slow is answered normally, after its delay (see answer).
         throw new IllegalArgumentException("unhandled method fault " + fault);
     }
 

@@ -30,21 +30,6 @@ public sealed interface MethodFault {
     record ErrorReply(String error) implements MethodFault {
     }
 
-    /**
-     * The normal answer, after {@code delayMillis}: a slow Web API, e.g. an {@code apps.connections.open}
-     * still in flight when the client is closed. The wait holds one of the simulator's HTTP threads (they
-     * are not bounded); closing the simulator ends it.
-     *
-     * @param delayMillis how long the method waits before it answers
-     */
-    record Slow(long delayMillis) implements MethodFault {
-        public Slow {
-            if (delayMillis < 0) {
-                throw new IllegalArgumentException("delayMillis must be >= 0, got " + delayMillis);
-            }
-        }
-    }
-
     /** HTTP 500, {@code fatal_error}. */
     static MethodFault serverError() {
         return new HttpError(500);
@@ -58,11 +43,6 @@ public sealed interface MethodFault {
     /** HTTP 200 {@code ok:false} with the given error code. */
     static MethodFault errorReply(String error) {
         return new ErrorReply(error);
-    }
-
-    /** The normal answer, {@code delayMillis} late. */
-    static MethodFault slow(long delayMillis) {
-        return new Slow(delayMillis);
     }
 
     /** HTTP 200 {@code ok:false, error:invalid_auth} for this method only. */
