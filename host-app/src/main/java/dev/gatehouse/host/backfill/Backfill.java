@@ -13,6 +13,7 @@ import dev.gatehouse.host.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Called by the host's supervisor listener (one call at a time per connection) and by the
  * dispatcher after each handled event; at most one backfill runs per connection (a newer gap stops
- * the older backfill, whose report says so).
+ * the older backfill, or keeps one still queued from beginning; its report says so, and the newer one
+ * starts from where the older one would have).
  */
 public final class Backfill implements AutoCloseable {
 
@@ -60,7 +62,13 @@ public final class Backfill implements AutoCloseable {
     private final Dispatch dispatch;
     private final Function<ConnectionKey, Optional<Source>> sources;
     private final Consumer<OutageEvent> publish;
+    /** Per key, the backfill running. Guarded by this, with {@link #latest}. */
     private final Map<ConnectionKey, BackfillRun> running = new ConcurrentHashMap<>();
+    /**
+     * Per key, the session whose backfill may begin: one decided but still queued begins only if no newer
+     * session came up meanwhile. Guarded by this.
+     */
+    private final Map<ConnectionKey, Object> latest = new ConcurrentHashMap<>();
     private final Map<ConnectionKey, BackfillResult> last = new ConcurrentHashMap<>();
     /** Keys whose first session of this run came up (their previous-run ledger is accounted for). */
     private final Map<ConnectionKey, Boolean> upOnce = new ConcurrentHashMap<>();
@@ -128,7 +136,12 @@ public final class Backfill implements AutoCloseable {
      */
     public void sessionUp(ConnectionKey key, boolean resumed, Instant gapStart, OutageEvent outage) {
         boolean first = upOnce.putIfAbsent(key, Boolean.TRUE) == null;
-        BackfillRun older = running.remove(key);
+        Object session = new Object();
+        BackfillRun older;
+        synchronized (this) {
+            older = running.remove(key);
+            latest.put(key, session);
+        }
         if (older != null) {
             older.cancel("a newer session came up; the next backfill goes on from where this one began");
         }
@@ -165,6 +178,8 @@ public final class Backfill implements AutoCloseable {
             return;
         }
         log.debug("{}: backfill decided for the session after the gap from {}", key, from);
+        // Owed from now, not from when it begins: a newer session coming up before then starts from here too.
+        ledger.owe(key, s.channels());
         Instant start = from;
         try {
             // history() is plugin code: never on the supervision thread that called us.
@@ -173,7 +188,7 @@ public final class Backfill implements AutoCloseable {
                 if (history.isEmpty()) {
                     notBackfilled(outage, "the plugin offers no message history");
                 } else {
-                    start(key, s, start, src.get(), history.get(), outage);
+                    start(key, session, s, start, src.get(), history.get(), outage);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -189,8 +204,8 @@ public final class Backfill implements AutoCloseable {
         }
     }
 
-    private void start(ConnectionKey key, Ledger.Snapshot s, Instant gapStart, Source src, MessageHistory history,
-            OutageEvent outage) {
+    private void start(ConnectionKey key, Object session, Ledger.Snapshot s, Instant gapStart, Source src,
+            MessageHistory history, OutageEvent outage) {
         String subject = key.platform() + "/" + key.workspace();
         BackfillRun.Pages pages = q -> {
             try (LogContext ignored = LogContext.of(key.workspace(), key.platform(), -1)) {
@@ -214,12 +229,23 @@ public final class Backfill implements AutoCloseable {
             }
         };
         BackfillRun run = new BackfillRun(subject, policy, s.channels(), clock.instant(), gapStart, pages, sink, scheduler, calls);
-        ledger.owe(key, s.channels());
-        running.put(key, run);
+        synchronized (this) {
+            if (latest.get(key) != session || closed) {
+                run = null;
+            } else {
+                running.put(key, run);
+            }
+        }
+        if (run == null) {
+            notBackfilled(outage, closed ? "the host is shutting down"
+                    : "a newer session came up before it began; the next backfill starts from where this gap began");
+            return;
+        }
+        BackfillRun started = run;
         log.info("{}: backfilling {} channel(s) since {}", subject, Math.min(s.channels().size(), policy.maxChannels()),
                 gapStart == null ? "the last handled message" : gapStart);
-        run.start().thenAccept(r -> {
-            running.remove(key, run);
+        started.start().thenAccept(r -> {
+            running.remove(key, started);
             last.put(key, r);
             log.info("{}: backfill {}: {}", subject, r.complete() ? "complete" : "incomplete", r.detail());
             if (outage != null) {
@@ -245,9 +271,13 @@ public final class Backfill implements AutoCloseable {
     /** Stops running backfills and writes the ledger one last time. */
     @Override
     public void close() {
-        closed = true;
+        List<BackfillRun> runs;
+        synchronized (this) {
+            closed = true;
+            runs = List.copyOf(running.values());
+        }
         flushes.cancel();
-        running.values().forEach(r -> r.cancel("the host is shutting down"));
+        runs.forEach(r -> r.cancel("the host is shutting down"));
         ledger.flush();
     }
 }

@@ -142,6 +142,32 @@ class BackfillTest {
     }
 
     @Test
+    void aSecondGapBeforeTheFirstBackfillBeganRunsOneBackfillFromWhereTheFirstGapBegan() {
+        Backfill b = backfill();
+        b.sessionUp(ACME, false, null, null);
+        handled(b, "100");
+        b.down(ACME);
+        OutageEvent first = outage();
+        b.sessionUp(ACME, false, first.downFrom(), first); // its backfill is queued, not begun
+        handled(b, "120"); // live on the new session, which then drops too
+        b.down(ACME);
+        OutageEvent second = new OutageEvent("acme", "slack", time.instant().minusSeconds(5), time.instant(),
+                Duration.ofSeconds(5));
+        b.sessionUp(ACME, false, second.downFrom(), second);
+        time.runDue();
+
+        assertThat(queries).extracting(HistoryQuery::afterMessageId).as("one backfill, from the first gap's start")
+                .containsExactly("100");
+        assertThat(published).hasSize(2);
+        assertThat(published).filteredOn(p -> p.downFrom().equals(first.downFrom())).singleElement().satisfies(p -> {
+            assertThat(p.complete()).isFalse();
+            assertThat(p.backfill()).contains("newer session");
+        });
+        assertThat(published).filteredOn(p -> p.downFrom().equals(second.downFrom())).singleElement()
+                .satisfies(p -> assertThat(p.complete()).isTrue());
+    }
+
+    @Test
     void aResumedSessionIsNotBackfilled() {
         Backfill b = backfill();
         b.sessionUp(ACME, false, null, null);
