@@ -123,5 +123,9 @@ class DeployFilesTest {
         assertThat(installed.pluginsDir()).startsWithRaw(state).isEqualTo(elsewhere.pluginsDir());
         assertThat(installed.heartbeatFile()).hasValueSatisfying(f -> assertThat(f).startsWithRaw(state))
                 .isEqualTo(elsewhere.heartbeatFile());
+        // Without a state folder the backfill ledger lives in memory: a restart's gap would only be reported.
+        assertThat(installed.backfill().stateDir()).as("backfill.stateDir")
+                .hasValueSatisfying(d -> assertThat(d).startsWithRaw(state)).isEqualTo(elsewhere.backfill().stateDir());
+        assertThat(installed.backfill().enabled()).isTrue();
     }
 }
