@@ -99,6 +99,48 @@ class DiscordBackfillIT extends SimulatorIT {
         return host.status().connections().get(0).state();
     }
 
+    /**
+     * Discord does not send again what the host refused: with the bot stuck on one message, its channel's
+     * queue fills and the messages beyond it are refused. Once the bot gets going, they come back from the
+     * channel's history, each handled once, marked backfilled; nothing was lost and there was no outage.
+     */
+    @Test
+    void messagesRefusedWhileTheChannelsQueueWasFullAreFetchedBackEachOnce() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        host = startHost();
+        host.addHandler((ws, platform, e) -> {
+            if (e instanceof MessageEvent m && m.text().equals("stuck")) {
+                release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        });
+        bot.guildMessage(general, alice, "stuck");
+        int sent = dev.gatehouse.host.events.EventDispatcher.CHANNEL_QUEUE + 40;
+        for (int i = 0; i < sent; i++) {
+            bot.guildMessage(general, alice, "queued-" + i);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> host.status().connections().get(0).state() == ConnectionState.CONNECTED
+                && refused() >= 40);
+        release.countDown();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> handled.stream().filter(m -> m.text().startsWith("queued-"))
+                .map(MessageEvent::text).distinct().count() == sent);
+        List<MessageEvent> queued = handled.stream().filter(m -> m.text().startsWith("queued-")).toList();
+        assertThat(queued).as("each once").hasSize(sent);
+        assertThat(queued.stream().filter(MessageEvent::backfilled).count()).as("the refused ones came back backfilled")
+                .isGreaterThanOrEqualTo(refusedAtRelease);
+        assertThat(outages).isEmpty();
+        Figures.measured("channel queue full", refusedAtRelease + " message(s) refused, then fetched back from history");
+    }
+
+    private long refusedAtRelease;
+
+    private long refused() {
+        refusedAtRelease = (long) Double.parseDouble(host.scrapeMetrics().lines()
+                .filter(l -> l.startsWith("gatehouse_events_refused_total{") && l.contains("channel_queue_full"))
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst().orElse("0"));
+        return refusedAtRelease;
+    }
+
     @Test
     void anOutagePastTheResumeWindowIsBackfilledEachMessageOnceInOrder() throws Exception {
         host = startHost();

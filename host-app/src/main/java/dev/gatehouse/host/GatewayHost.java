@@ -196,9 +196,10 @@ public final class GatewayHost implements AutoCloseable, HostControl {
             EventDispatcher dispatcher = new EventDispatcher(handlers, ticker, Duration.ofMinutes(10), 200_000,
                     (ws, platform) -> metrics.event(new ConnectionKey(ws, platform), HostMetrics.Direction.INBOUND));
             undo.add(dispatcher::close);
-            Backfill backfill = backfill(c, scheduler, blocking, dispatcher);
+            Backfill backfill = backfill(c, scheduler, blocking, dispatcher, plugins);
             undo.add(backfill::close);
             dispatcher.afterHandlers(backfill::handled);
+            dispatcher.onRefused((ws, platform, e) -> backfill.refused(new ConnectionKey(ws, platform), e));
             initialHandlers.forEach(dispatcher::addHandler);
             handlersBeforeStart.forEach(dispatcher::addHandler);
             OutboundRouter router = new OutboundRouter(outboundPool, scheduler, 1000, Duration.ofSeconds(60),
@@ -233,7 +234,8 @@ public final class GatewayHost implements AutoCloseable, HostControl {
     }
 
     /** The backfill of gaps: the configuration's policy, with the builder's settings over it. */
-    private Backfill backfill(GatehouseConfig c, Scheduler scheduler, ExecutorService blocking, EventDispatcher dispatcher) {
+    private Backfill backfill(GatehouseConfig c, Scheduler scheduler, ExecutorService blocking, EventDispatcher dispatcher,
+            PluginRuntime plugins) {
         BackfillPolicy policy = backfillPolicy != null ? backfillPolicy : c.backfill();
         policy = stateDir != null ? policy.withStateDir(stateDir) : policy;
         Backfill.Dispatch dispatch = new Backfill.Dispatch() {
@@ -250,7 +252,9 @@ public final class GatewayHost implements AutoCloseable, HostControl {
         return new Backfill(policy, scheduler, clock, blocking, dispatch, key -> Optional.ofNullable(running)
                 .flatMap(r -> r.connections().get(key))
                 .filter(e -> e.supervisor().liveConnection() != null)
-                .map(e -> new Backfill.Source(e.supervisor().liveConnection(), e.transport().loader())), this::publishOutage);
+                .map(e -> new Backfill.Source(e.supervisor().liveConnection(), e.transport().loader(),
+                        e.transport().pluginId().map(plugins::redeliversUnacknowledgedEvents).orElse(true))),
+                this::publishOutage);
     }
 
     /** Hands an outage report (after its backfill) to the listeners and keeps it for status. */

@@ -43,8 +43,26 @@ public final class Backfill implements AutoCloseable {
     /** How often the ledger is written when it changed. */
     static final Duration FLUSH_EVERY = Duration.ofSeconds(1);
 
-    /** The live connection of a key and the class loader its plugin runs with. */
-    public record Source(GatewayConnection connection, ClassLoader loader) {
+    /**
+     * The live connection of a key, the class loader its plugin runs with, and whether its platform
+     * redelivers what the host did not take (Slack does; Discord does not).
+     */
+    public record Source(GatewayConnection connection, ClassLoader loader, boolean redelivers) {
+    }
+
+    /** How long after a refused message its hole is backfilled: time for the queue that refused it to drain. */
+    public static final Duration HOLE_DELAY = Duration.ofSeconds(5);
+    /** Backfills of one connection's holes before they are left to its next gap's backfill. */
+    public static final int HOLE_ATTEMPTS = 6;
+    private static final Duration HOLE_DELAY_CAP = Duration.ofSeconds(60);
+
+    /**
+     * A connection's channels with messages the host refused and the platform will not send again. Present
+     * while their backfill is scheduled or running: a new refusal joins it. Guarded by Backfill.this.
+     */
+    private static final class Holes {
+        final java.util.Set<String> channels = new java.util.HashSet<>();
+        int attempts;
     }
 
     /** The dispatcher, seen from here. */
@@ -69,6 +87,8 @@ public final class Backfill implements AutoCloseable {
      * session came up meanwhile. Guarded by this.
      */
     private final Map<ConnectionKey, Object> latest = new ConcurrentHashMap<>();
+    /** Guarded by this. */
+    private final Map<ConnectionKey, Holes> holes = new java.util.HashMap<>();
     private final Map<ConnectionKey, BackfillResult> last = new ConcurrentHashMap<>();
     /** Keys whose first session of this run came up (their previous-run ledger is accounted for). */
     private final Map<ConnectionKey, Boolean> upOnce = new ConcurrentHashMap<>();
@@ -188,7 +208,15 @@ public final class Backfill implements AutoCloseable {
                 if (history.isEmpty()) {
                     notBackfilled(outage, "the plugin offers no message history");
                 } else {
-                    start(key, session, s, start, src.get(), history.get(), outage);
+                    boolean began = start(key, session, s.channels(), start, src.get(), history.get(), r -> {
+                        if (outage != null) {
+                            publish.accept(outage.withBackfill(r.recovered(), r.complete(), r.detail()));
+                        }
+                    });
+                    if (!began) {
+                        notBackfilled(outage, closed ? "the host is shutting down"
+                                : "a newer session came up before it began; the next backfill starts from where this gap began");
+                    }
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -204,8 +232,15 @@ public final class Backfill implements AutoCloseable {
         }
     }
 
-    private void start(ConnectionKey key, Object session, Ledger.Snapshot s, Instant gapStart, Source src,
-            MessageHistory history, OutageEvent outage) {
+    /**
+     * Begins a backfill of these channels unless a newer session came up since {@code session} (or the host
+     * is closing).
+     *
+     * @param done told the result, after it was recorded
+     * @return whether it began
+     */
+    private boolean start(ConnectionKey key, Object session, Map<String, ChannelMark> channels, Instant gapStart, Source src,
+            MessageHistory history, Consumer<BackfillResult> done) {
         String subject = key.platform() + "/" + key.workspace();
         BackfillRun.Pages pages = q -> {
             try (LogContext ignored = LogContext.of(key.workspace(), key.platform(), -1)) {
@@ -228,7 +263,7 @@ public final class Backfill implements AutoCloseable {
                 ledger.paid(key, channelId);
             }
         };
-        BackfillRun run = new BackfillRun(subject, policy, s.channels(), clock.instant(), gapStart, pages, sink, scheduler, calls);
+        BackfillRun run = new BackfillRun(subject, policy, channels, clock.instant(), gapStart, pages, sink, scheduler, calls);
         synchronized (this) {
             if (latest.get(key) != session || closed) {
                 run = null;
@@ -237,21 +272,131 @@ public final class Backfill implements AutoCloseable {
             }
         }
         if (run == null) {
-            notBackfilled(outage, closed ? "the host is shutting down"
-                    : "a newer session came up before it began; the next backfill starts from where this gap began");
-            return;
+            return false;
         }
         BackfillRun started = run;
-        log.info("{}: backfilling {} channel(s) since {}", subject, Math.min(s.channels().size(), policy.maxChannels()),
+        log.info("{}: backfilling {} channel(s) since {}", subject, Math.min(channels.size(), policy.maxChannels()),
                 gapStart == null ? "the last handled message" : gapStart);
         started.start().thenAccept(r -> {
             running.remove(key, started);
             last.put(key, r);
             log.info("{}: backfill {}: {}", subject, r.complete() ? "complete" : "incomplete", r.detail());
-            if (outage != null) {
-                publish.accept(outage.withBackfill(r.recovered(), r.complete(), r.detail()));
-            }
+            done.accept(r);
         });
+        return true;
+    }
+
+    /**
+     * The host refused an event of this connection (its channel's queue or the dedupe table was full, or
+     * the host was closing). A platform that redelivers sends it again; for one that does not, a message
+     * is fetched back from the channel's history once the pressure had {@link #HOLE_DELAY} to ease, and
+     * marked backfilled. Other kinds of event cannot be fetched back. Quick and host-only: called on the
+     * thread that delivered the event.
+     */
+    public void refused(ConnectionKey key, InboundEvent event) {
+        if (closed || !policy.enabled() || !(event instanceof MessageEvent m)) {
+            return;
+        }
+        Optional<Source> src = sources.apply(key);
+        String before = MessageIds.before(m.messageId());
+        if (src.isEmpty() || src.get().redelivers() || before == null) {
+            return;
+        }
+        ledger.hole(key, m.channelId(), before, clock.instant());
+        synchronized (this) {
+            Holes h = holes.get(key);
+            if (h != null) {
+                h.channels.add(m.channelId());
+                return;
+            }
+            holes.put(key, h = new Holes());
+            h.channels.add(m.channelId());
+        }
+        log.warn("{}/{}: message {} in channel {} was refused and {} does not send it again; fetching it from the"
+                + " channel's history in {} s", key.platform(), key.workspace(), m.messageId(), m.channelId(), key.platform(),
+                HOLE_DELAY.toSeconds());
+        scheduleHoles(key, HOLE_DELAY);
+    }
+
+    private void scheduleHoles(ConnectionKey key, Duration delay) {
+        if (!closed) {
+            scheduler.schedule(delay, () -> backfillHoles(key));
+        }
+    }
+
+    private void backfillHoles(ConnectionKey key) {
+        java.util.Set<String> channels;
+        boolean busy;
+        synchronized (this) {
+            Holes h = holes.get(key);
+            if (h == null || closed) {
+                return;
+            }
+            channels = java.util.Set.copyOf(h.channels);
+            busy = running.containsKey(key);
+            if (!busy) {
+                h.attempts++;
+            }
+        }
+        if (busy) { // a gap's backfill is running: it starts from the holes too; look again after it
+            scheduleHoles(key, HOLE_DELAY);
+            return;
+        }
+        Map<String, ChannelMark> from = ledger.owedIn(key, channels);
+        Optional<Source> src = sources.apply(key);
+        if (from.isEmpty() || src.isEmpty()) {
+            holesDone(key, channels, from.isEmpty() ? "" : "the connection is not live");
+            return;
+        }
+        Object session = latest.computeIfAbsent(key, k -> new Object());
+        try {
+            calls.execute(() -> {
+                Optional<MessageHistory> history = historyOf(src.get());
+                if (history.isEmpty()) {
+                    synchronized (this) {
+                        holes.remove(key);
+                    }
+                    log.warn("{}/{}: the plugin offers no message history; refused messages are not fetched back",
+                            key.platform(), key.workspace());
+                    return;
+                }
+                boolean began = start(key, session, from, clock.instant(), src.get(), history.get(),
+                        r -> holesDone(key, channels, r.complete() ? "" : r.detail()));
+                if (!began) {
+                    holesDone(key, channels, "a newer session came up");
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // shutting down: the ledger keeps the holes for the restart's backfill
+        }
+    }
+
+    /** A hole backfill ended (or could not begin): drops the channels paid, then tries again later or gives up. */
+    private void holesDone(ConnectionKey key, java.util.Set<String> tried, String why) {
+        Map<String, ChannelMark> still = ledger.owedIn(key, tried);
+        Duration next;
+        synchronized (this) {
+            Holes h = holes.get(key);
+            if (h == null) {
+                return;
+            }
+            h.channels.removeIf(ch -> tried.contains(ch) && !still.containsKey(ch));
+            if (h.channels.isEmpty()) {
+                holes.remove(key);
+                return;
+            }
+            if (h.attempts >= HOLE_ATTEMPTS) {
+                holes.remove(key);
+                log.warn("{}/{}: refused messages in {} channel(s) not fetched back after {} attempts ({}); the next"
+                        + " gap's backfill starts from them", key.platform(), key.workspace(), h.channels.size(),
+                        h.attempts, why);
+                return;
+            }
+            long factor = 1L << Math.min(h.attempts, 10);
+            Duration d = HOLE_DELAY.multipliedBy(factor);
+            next = d.compareTo(HOLE_DELAY_CAP) > 0 ? HOLE_DELAY_CAP : d;
+        }
+        scheduleHoles(key, next);
     }
 
     private Optional<MessageHistory> historyOf(Source src) {

@@ -107,6 +107,40 @@ final class Ledger {
         return new Snapshot(out, e.savedAt, e.unknownBecause);
     }
 
+    /**
+     * A message of this channel was refused by the host (its platform will not send it again): a backfill
+     * owes the channel from {@code beforeId} (just before that message), or from the channel's mark if it
+     * is earlier. A channel with no mark yet gets this one, so that a restart's backfill covers it too.
+     */
+    synchronized void hole(ConnectionKey key, String channelId, String beforeId, Instant at) {
+        Entry e = entry(key);
+        ChannelMark current = e.channels.get(channelId);
+        ChannelMark from = new ChannelMark(beforeId, at);
+        if (current == null) {
+            e.channels.put(channelId, from);
+            e.dirty = true;
+        } else if (!MessageIds.after(current.lastMessageId(), beforeId)) {
+            from = current;
+        }
+        e.owed.merge(channelId, from,
+                (old, now) -> MessageIds.ORDER.compare(old.lastMessageId(), now.lastMessageId()) <= 0 ? old : now);
+    }
+
+    /** What is still owed in these channels (from where), most recently active first. */
+    synchronized Map<String, ChannelMark> owedIn(ConnectionKey key, java.util.Collection<String> channelIds) {
+        Entry e = entry(key);
+        Map<String, ChannelMark> out = new LinkedHashMap<>();
+        List<String> recentFirst = new ArrayList<>(e.channels.keySet());
+        java.util.Collections.reverse(recentFirst);
+        for (String ch : recentFirst) {
+            ChannelMark owed = e.owed.get(ch);
+            if (owed != null && channelIds.contains(ch)) {
+                out.put(ch, owed);
+            }
+        }
+        return out;
+    }
+
     /** A backfill starts in these channels from these marks: owed until {@link #paid}. */
     synchronized void owe(ConnectionKey key, Map<String, ChannelMark> from) {
         Entry e = entry(key);

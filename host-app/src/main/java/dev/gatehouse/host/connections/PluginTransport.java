@@ -202,6 +202,12 @@ public final class PluginTransport implements Transport {
         return borrowed.values().stream().anyMatch(b -> b.binding().loader() == loader);
     }
 
+    /** The id of the plugin currently serving this connection, if one is. */
+    public java.util.Optional<String> pluginId() {
+        GatewayBinding b = binding.get();
+        return b == null ? java.util.Optional.empty() : java.util.Optional.of(b.pluginId());
+    }
+
     /** The class loader of the plugin currently serving this connection, or the host's. */
     public ClassLoader loader() {
         GatewayBinding b = binding.get();

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An event the host cannot take — its channel already has {@link #CHANNEL_QUEUE} events waiting,
  * the dedupe table is full, or the host is shutting down — is refused: {@link #deliver} completes
- * exceptionally at once, so the plugin does not acknowledge it and the platform redelivers it. Nothing
- * taken is dropped: a handler that throws, an {@code Error} included, is logged and counted, and its
+ * exceptionally at once, so the plugin does not acknowledge it and the platform redelivers it; a
+ * platform that does not redeliver (Discord) has the message fetched back from the channel's history
+ * ({@link #onRefused}, the backfill's holes). Nothing taken is dropped: a handler that throws, an {@code Error} included, is logged and counted, and its
  * channel goes on.
  */
 public final class EventDispatcher implements MeterBinder {
@@ -55,6 +56,8 @@ public final class EventDispatcher implements MeterBinder {
     private final BiConsumer<String, String> onHandled;
     /** Told of each event once its handlers ran (the backfill ledger); host code, quick, never throws. */
     private volatile InboundHandler afterHandlers = (ws, p, e) -> { };
+    /** Told of each event refused (the backfill fetches back a message its platform will not resend); host code, quick. */
+    private volatile InboundHandler onRefused = (ws, p, e) -> { };
     /**
      * Per event taken and not yet settled: completed once its delivery completed and what the plugin chained
      * on it (its acknowledgement) ran. {@link #drain} waits for these, not for the deliveries themselves, whose
@@ -113,6 +116,11 @@ public final class EventDispatcher implements MeterBinder {
         this.afterHandlers = recorder;
     }
 
+    /** Sets what is told of each event refused, on the thread that delivered it. */
+    public void onRefused(InboundHandler recorder) {
+        this.onRefused = recorder;
+    }
+
     /** Whether an event with this id was taken (being handled, or handled within the window). */
     public synchronized boolean alreadyTaken(String workspace, String platform, String eventId) {
         return seen.find(workspace + '\u0000' + platform + '\u0000' + eventId, ticker.nanos()) != null;
@@ -120,10 +128,9 @@ public final class EventDispatcher implements MeterBinder {
 
     /** See {@link dev.gatehouse.api.InboundSink#deliver}. */
     public CompletionStage<Void> deliver(String workspace, String platform, InboundEvent event) {
-        String subject = platform + "/" + workspace;
         if (closed) {
-            return refuse(Refusal.SHUTTING_DOWN, subject + ": the host is shutting down; event " + event.eventId()
-                    + " not taken, so the platform can redeliver it");
+            return refuse(workspace, platform, event, Refusal.SHUTTING_DOWN, platform + "/" + workspace
+                    + ": the host is shutting down; event " + event.eventId() + " not taken, so the platform can redeliver it");
         }
         String key = workspace + '\u0000' + platform + '\u0000' + event.eventId();
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -138,7 +145,8 @@ public final class EventDispatcher implements MeterBinder {
             remembered = seen.remember(key, done, now);
         }
         if (!remembered) {
-            return refuse(Refusal.DEDUPE_TABLE_FULL, subject + ": the dedupe table holds its maximum of " + capacity
+            return refuse(workspace, platform, event, Refusal.DEDUPE_TABLE_FULL, platform + "/" + workspace
+                    + ": the dedupe table holds its maximum of " + capacity
                     + " events of the last " + windowMinutes + " min; event " + event.eventId()
                     + " not taken, so the platform can redeliver it later");
         }
@@ -152,9 +160,10 @@ public final class EventDispatcher implements MeterBinder {
                 seen.forget(key);
             }
             // A redelivery that arrived meanwhile waits on this stage: it is refused too.
-            done.completeExceptionally(refusal(Refusal.CHANNEL_QUEUE_FULL, subject + " channel " + event.channelId()
-                    + ": " + CHANNEL_QUEUE + " events are already waiting for its handlers; event " + event.eventId()
-                    + " not taken, so the platform can redeliver it"));
+            done.completeExceptionally(refusal(Refusal.CHANNEL_QUEUE_FULL, platform + "/" + workspace + " channel "
+                    + event.channelId() + ": " + CHANNEL_QUEUE + " events are already waiting for its handlers; event "
+                    + event.eventId() + " not taken, so the platform can redeliver it"));
+            told(workspace, platform, event);
             return done;
         }
         delivered.incrementAndGet();
@@ -200,8 +209,18 @@ public final class EventDispatcher implements MeterBinder {
         }
     }
 
-    private CompletableFuture<Void> refuse(Refusal why, String message) {
-        return CompletableFuture.failedFuture(refusal(why, message));
+    private CompletableFuture<Void> refuse(String workspace, String platform, InboundEvent event, Refusal why, String message) {
+        CompletableFuture<Void> refused = CompletableFuture.failedFuture(refusal(why, message));
+        told(workspace, platform, event);
+        return refused;
+    }
+
+    private void told(String workspace, String platform, InboundEvent event) {
+        try {
+            onRefused.onEvent(workspace, platform, event);
+        } catch (Exception e) {
+            log.warn("{}/{}: recording refused event {} failed: {}", platform, workspace, event.eventId(), e.toString());
+        }
     }
 
     private IllegalStateException refusal(Refusal why, String message) {

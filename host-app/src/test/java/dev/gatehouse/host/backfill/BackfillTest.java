@@ -39,6 +39,10 @@ class BackfillTest {
         queries.add(q);
         return new HistoryPage(List.of(new MessageEvent("msg:C1:101", "C1", "101", null, "U1", "missed", false, false)), null);
     });
+    /** Whether the connection's platform redelivers what the host did not take (Slack), or not (Discord). */
+    private boolean redelivers = true;
+    /** Whether the dispatcher refuses what the backfill hands it (its channel queue still full). */
+    private boolean refusing;
 
     private Backfill backfill() {
         Backfill.Dispatch dispatch = new Backfill.Dispatch() {
@@ -49,6 +53,9 @@ class BackfillTest {
 
             @Override
             public CompletionStage<Void> deliver(ConnectionKey key, MessageEvent event) {
+                if (refusing) {
+                    return CompletableFuture.failedFuture(new IllegalStateException("channel queue full"));
+                }
                 delivered.add(event);
                 return CompletableFuture.completedFuture(null);
             }
@@ -64,7 +71,7 @@ class BackfillTest {
             }
         };
         return new Backfill(BackfillPolicy.defaults().withStateDir(state), time, time.clock(), time, dispatch,
-                k -> Optional.of(new Backfill.Source(connection, getClass().getClassLoader())), published::add);
+                k -> Optional.of(new Backfill.Source(connection, getClass().getClassLoader(), redelivers)), published::add);
     }
 
     private OutageEvent outage() {
@@ -165,6 +172,75 @@ class BackfillTest {
         });
         assertThat(published).filteredOn(p -> p.downFrom().equals(second.downFrom())).singleElement()
                 .satisfies(p -> assertThat(p.complete()).isTrue());
+    }
+
+    private static MessageEvent message(String channel, String id) {
+        return new MessageEvent("msg:" + channel + ":" + id, channel, id, null, "U1", "refused", false, false);
+    }
+
+    @Test
+    void aMessageTheHostRefusedOnAPlatformThatDoesNotRedeliverIsBackfilledOnceThePressureEases() {
+        redelivers = false;
+        history = Optional.of(q -> {
+            queries.add(q);
+            return new HistoryPage(List.of(message(q.channelId(), q.channelId().equals("C1") ? "101" : "205")), null);
+        });
+        Backfill b = backfill();
+        b.sessionUp(ACME, false, null, null);
+        handled(b, "100");
+
+        b.refused(ACME, message("C1", "101")); // its channel's queue was full
+        b.refused(ACME, message("C2", "205")); // a channel with nothing handled yet
+        b.refused(ACME, message("C1", "102")); // the same hole
+        time.runDue();
+        assertThat(queries).as("not at once: the queue that refused them is still full").isEmpty();
+
+        time.advance(Backfill.HOLE_DELAY);
+        time.runDue();
+        assertThat(queries).extracting(q -> q.channelId() + " after " + q.afterMessageId())
+                .containsExactlyInAnyOrder("C1 after 100", "C2 after 204");
+        assertThat(delivered).extracting(MessageEvent::messageId).containsExactlyInAnyOrder("101", "205");
+        assertThat(delivered).allSatisfy(m -> assertThat(m.backfilled()).isTrue());
+        assertThat(published).as("no outage: the connection never went down").isEmpty();
+
+        time.advance(Duration.ofMinutes(10));
+        time.runDue();
+        assertThat(queries).as("paid: read once").hasSize(2);
+    }
+
+    @Test
+    void aRefusedMessageIsLeftToThePlatformWhereItRedelivers() {
+        Backfill b = backfill();
+        b.sessionUp(ACME, false, null, null);
+        handled(b, "100");
+        b.refused(ACME, message("C1", "101"));
+        time.advance(Duration.ofMinutes(10));
+        time.runDue();
+        assertThat(queries).isEmpty();
+    }
+
+    @Test
+    void aHoleWhoseBackfillIsRefusedTooIsRetriedWithBackoffThenLeftToTheNextGap() {
+        redelivers = false;
+        Backfill b = backfill();
+        b.sessionUp(ACME, false, null, null);
+        handled(b, "100");
+        b.refused(ACME, message("C1", "101"));
+        refusing = true;
+        time.advance(Duration.ofHours(1));
+        time.runDue();
+        int attempts = queries.size();
+        assertThat(attempts).as("retried, then given up").isBetween(2, Backfill.HOLE_ATTEMPTS);
+        time.advance(Duration.ofHours(1));
+        time.runDue();
+        assertThat(queries).as("no endless retries").hasSize(attempts);
+
+        refusing = false; // the next gap's backfill starts from the hole, not past it
+        b.down(ACME);
+        b.sessionUp(ACME, false, time.instant().minusSeconds(5), null);
+        time.runDue();
+        assertThat(queries.get(queries.size() - 1).afterMessageId()).isEqualTo("100");
+        assertThat(delivered).extracting(MessageEvent::messageId).containsExactly("101");
     }
 
     @Test

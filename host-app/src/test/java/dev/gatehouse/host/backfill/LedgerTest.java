@@ -32,6 +32,34 @@ class LedgerTest {
     }
 
     @Test
+    void theIdJustBeforeAMessageIsOneUnitOfItsLastDigitLess() {
+        assertThat(MessageIds.before("1234")).isEqualTo("1233");
+        assertThat(MessageIds.before("1000")).isEqualTo("999");
+        assertThat(MessageIds.before("1700000000.000100")).isEqualTo("1700000000.000099");
+        assertThat(MessageIds.before("1700000001.000000")).isEqualTo("1700000000.999999");
+        assertThat(MessageIds.before("0")).isNull();
+        assertThat(MessageIds.before("abc")).isNull();
+        for (String id : List.of("1234", "1000", "1700000000.000100", "1700000001.000000")) {
+            assertThat(MessageIds.after(id, MessageIds.before(id))).as(id).isTrue();
+        }
+    }
+
+    @Test
+    void aRefusedMessageOwesItsChannelFromItsMarkOrJustBeforeIt() {
+        Ledger l = ledger(10);
+        l.handled(ACME, "C1", "100", time.instant());
+        l.hole(ACME, "C1", "104", time.instant()); // refused 105 after 100 was handled
+        l.hole(ACME, "C2", "204", time.instant()); // refused 205 in a channel with nothing handled
+        assertThat(l.owedIn(ACME, List.of("C1", "C2")))
+                .containsEntry("C1", new ChannelMark("100", time.instant()))
+                .containsEntry("C2", new ChannelMark("204", time.instant()));
+        assertThat(l.snapshot(ACME).channels()).as("a restart starts C2 before the refused message too")
+                .containsKey("C2");
+        l.paid(ACME, "C1");
+        assertThat(l.owedIn(ACME, List.of("C1", "C2"))).containsOnlyKeys("C2");
+    }
+
+    @Test
     void survivesARestartThroughAnAtomicallyReplacedFile() throws Exception {
         Ledger first = ledger(10);
         first.handled(ACME, "C1", "1700000000.000100", time.instant());

@@ -127,6 +127,8 @@ class EventDispatcherTest {
             }
             seen.add(e.eventId());
         });
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        roomy.onRefused((ws, p, e) -> told.add(p + "/" + ws + " " + e.eventId()));
         roomy.deliver("acme", "slack", msg("first", "C1"));
         assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
         List<CompletableFuture<Void>> waiting = new java.util.ArrayList<>();
@@ -139,6 +141,8 @@ class EventDispatcherTest {
                 .hasMessageContaining(EventDispatcher.CHANNEL_QUEUE + " events are already waiting")
                 .hasMessageContaining("not taken");
         assertThat(waiting).noneMatch(CompletableFuture::isDone);
+        assertThat(told).as("the backfill is told (for a platform that will not redeliver)")
+                .containsExactly("slack/acme one-too-many");
         roomy.deliver("acme", "slack", msg("other", "C2")).toCompletableFuture().get(5, TimeUnit.SECONDS);
 
         release.countDown();
