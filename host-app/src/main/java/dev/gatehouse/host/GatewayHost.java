@@ -250,10 +250,16 @@ public final class GatewayHost implements AutoCloseable, HostControl {
             }
         };
         return new Backfill(policy, scheduler, clock, blocking, dispatch, key -> Optional.ofNullable(running)
-                .flatMap(r -> r.connections().get(key))
-                .filter(e -> e.supervisor().liveConnection() != null)
-                .map(e -> new Backfill.Source(e.supervisor().liveConnection(), e.transport().loader(),
-                        e.transport().pluginId().map(plugins::redeliversUnacknowledgedEvents).orElse(true))),
+                .flatMap(r -> r.connections().get(key)).flatMap(e -> {
+                    var conn = e.supervisor().liveConnection();
+                    if (conn == null) {
+                        return Optional.empty();
+                    }
+                    boolean redelivers = e.transport().pluginId().map(plugins::redeliversUnacknowledgedEvents).orElse(true);
+                    // The connection's own class loader, not the transport's current binding: during a swap the
+                    // live connection may still be the other version's.
+                    return Optional.of(new Backfill.Source(conn, conn.getClass().getClassLoader(), redelivers));
+                }),
                 this::publishOutage);
     }
 
