@@ -122,4 +122,53 @@ class SerialLanesTest {
             Thread.currentThread().interrupt();
         }
     }
+    @Test
+    void aLaneThatRanEmptyKeepsItsThreadForTheLingerSoTheNextTaskNeedsNoHandOff() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger handOffs = new java.util.concurrent.atomic.AtomicInteger();
+        SerialLanes lanes = new SerialLanes(r -> {
+            handOffs.incrementAndGet();
+            pool.execute(r);
+        }, 4, 10, Duration.ofSeconds(2));
+        List<Thread> ran = new CopyOnWriteArrayList<>();
+        CountDownLatch first = new CountDownLatch(1);
+        lanes.submit("A", () -> {
+            ran.add(Thread.currentThread());
+            first.countDown();
+        });
+        assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
+        CountDownLatch second = new CountDownLatch(1);
+        lanes.submit("A", () -> {
+            ran.add(Thread.currentThread());
+            second.countDown();
+        });
+        assertThat(second.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(handOffs).as("the second task joined the lingering thread").hasValue(1);
+        assertThat(ran.get(1)).isSameAs(ran.get(0));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> lanes.activeLanes() == 0); // given back after the linger
+        CountDownLatch third = new CountDownLatch(1);
+        lanes.submit("A", third::countDown);
+        assertThat(third.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(handOffs).hasValue(2);
+    }
+
+    @Test
+    void aLaneDoesNotLingerWhileAnotherWaitsForItsThread() throws Exception {
+        SerialLanes lanes = new SerialLanes(pool, 1, 10, Duration.ofMinutes(5));
+        CountDownLatch aRunning = new CountDownLatch(1);
+        CountDownLatch bRan = new CountDownLatch(1);
+        lanes.submit("A", () -> {
+            aRunning.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(aRunning.await(10, TimeUnit.SECONDS)).isTrue();
+        lanes.submit("B", bRan::countDown);
+        assertThat(lanes.waitingLanes()).isEqualTo(1);
+        release.countDown();
+        assertThat(bRan.await(30, TimeUnit.SECONDS)).as("B got the thread without waiting out A's 5 min linger").isTrue();
+    }
 }
