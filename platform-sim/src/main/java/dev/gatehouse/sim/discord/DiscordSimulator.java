@@ -84,6 +84,11 @@ public final class DiscordSimulator implements AutoCloseable {
                 startedGateway.close();
             }
             timer.shutdownNow();
+            try {
+                threads.awaitTermination(SimThreads.CLOSE_BUDGET);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
             throw e;
         }
         this.defaultGuild = context.world().createGuild(builder.guildName, builder.channelNames);

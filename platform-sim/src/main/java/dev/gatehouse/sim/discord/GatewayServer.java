@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,7 +135,12 @@ final class GatewayServer implements AutoCloseable {
         thread.start();
     }
 
-    /** Stops listening, drops every connection and waits (bounded) for all simulator threads to end. */
+    /**
+     * Stops listening and drops every connection. Does not wait for the threads: they share the
+     * simulator's thread group with the REST server and the timer, which are still running now, so the
+     * simulator waits for all of them once it has stopped those too (waiting here ran out the whole
+     * {@link SimThreads#CLOSE_BUDGET} on every close).
+     */
     @Override
     public void close() {
         synchronized (listenLock) {
@@ -144,14 +148,6 @@ final class GatewayServer implements AutoCloseable {
         }
         closeListener();
         context.connections().forEach(GatewayConnection::terminate);
-        try {
-            List<Thread> left = threads.awaitTermination(SimThreads.CLOSE_BUDGET);
-            if (!left.isEmpty()) {
-                LOG.warn("discord-sim gateway: threads still running after close: {}", left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void join(Thread thread, long millis) {

@@ -94,6 +94,26 @@ class JdaConnectFaultTest {
         sim.acceptMode(AcceptMode.NORMAL);
 
         events.awaitSince(beforeRecovery, SessionResumeEvent.class, WAIT);
+        // Let the hot loop's tail settle before the client is shut down (JDA may reconnect once more after the
+        // resume): a JDA shut down while it is still handling a HELLO throws RejectedExecutionException on its
+        // read thread (its keep-alive pool is gone) and never reaches SHUTDOWN (seen under load: "JDA did not
+        // shut down within 10 s").
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(new java.util.concurrent.Callable<>() {
+            private long accepts = -1;
+            private long since;
+
+            @Override
+            public Boolean call() {
+                long now = System.nanoTime();
+                long a = bot.stats().tcpAccepts();
+                if (a != accepts || client.jda().getStatus() != JDA.Status.CONNECTED || bot.stats().openSockets() != 1) {
+                    accepts = a;
+                    since = now;
+                    return false;
+                }
+                return now - since >= 1_000_000_000L; // connected on one socket, no new connection for 1 s
+            }
+        });
         assertThat(events.since(mark, ReadyEvent.class)).isEmpty();
         assertThat(bot.stats().maxOpenAtOnce()).isEqualTo(1);
         LOG.info("FIGURE drop after HELLO: {} connections in the last 2 s ({} in {} ms, {} disconnect events);"
