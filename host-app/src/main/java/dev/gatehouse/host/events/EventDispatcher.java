@@ -55,7 +55,7 @@ public final class EventDispatcher implements MeterBinder {
     private final SerialLanes lanes;
     private final Ticker ticker;
     private final List<InboundHandler> handlers = new CopyOnWriteArrayList<>();
-    /** Guarded by this. */
+    /** Thread-safe on its own: the plugin's thread takes events while handler threads finish others. */
     private final SeenEvents seen;
     private final int capacity;
     private final long windowMinutes;
@@ -128,7 +128,7 @@ public final class EventDispatcher implements MeterBinder {
     }
 
     /** Whether an event with this id was taken (being handled, or handled within the window). */
-    public synchronized boolean alreadyTaken(String workspace, String platform, String eventId) {
+    public boolean alreadyTaken(String workspace, String platform, String eventId) {
         return seen.find(workspace + '\u0000' + platform + '\u0000' + eventId, ticker.nanos()) != null;
     }
 
@@ -140,17 +140,12 @@ public final class EventDispatcher implements MeterBinder {
         }
         String key = workspace + '\u0000' + platform + '\u0000' + event.eventId();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        boolean remembered;
-        synchronized (this) {
-            long now = ticker.nanos();
-            CompletableFuture<Void> taken = seen.find(key, now);
-            if (taken != null) {
-                duplicates.incrementAndGet();
-                return taken;
-            }
-            remembered = seen.remember(key, done, now);
+        CompletableFuture<Void> taken = seen.take(key, done, ticker.nanos());
+        if (taken != null && taken != SeenEvents.FULL) {
+            duplicates.incrementAndGet();
+            return taken;
         }
-        if (!remembered) {
+        if (taken == SeenEvents.FULL) {
             return refuse(workspace, platform, event, Refusal.DEDUPE_TABLE_FULL, platform + "/" + workspace
                     + ": the dedupe table holds its maximum of " + capacity
                     + " events of the last " + windowMinutes + " min; event " + event.eventId()
@@ -162,9 +157,7 @@ public final class EventDispatcher implements MeterBinder {
                     () -> handle(workspace, platform, event, key, done));
         } catch (RejectedExecutionException e) {
             settled(key);
-            synchronized (this) {
-                seen.forget(key);
-            }
+            seen.forget(key, done);
             // A redelivery that arrived meanwhile waits on this stage: it is refused too.
             done.completeExceptionally(refusal(Refusal.CHANNEL_QUEUE_FULL, platform + "/" + workspace + " channel "
                     + event.channelId() + ": " + CHANNEL_QUEUE + " events are already waiting for its handlers; event "
@@ -193,9 +186,7 @@ public final class EventDispatcher implements MeterBinder {
             } catch (Exception e) {
                 log.warn("{}/{}: recording event {} as handled failed: {}", platform, workspace, event.eventId(), e.toString());
             }
-            synchronized (this) {
-                seen.finished(key, ticker.nanos());
-            }
+            seen.finished(key, done, ticker.nanos());
             try {
                 onHandled.accept(workspace, platform);
                 // Completing runs what the plugin chained on the delivery (its acknowledgement) on this thread;
@@ -298,7 +289,7 @@ public final class EventDispatcher implements MeterBinder {
                 .description("event ids in the dedupe table (running, or handled within the window)").register(registry);
     }
 
-    private synchronized int remembered() {
+    private int remembered() {
         return seen.size();
     }
 }

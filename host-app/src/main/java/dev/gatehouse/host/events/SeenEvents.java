@@ -1,10 +1,9 @@
 package dev.gatehouse.host.events;
 
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The dedupe table: events still being handled, and events finished within the window, by key.
@@ -12,20 +11,34 @@ import java.util.concurrent.CompletableFuture;
  * <p>The window runs from when an event's handlers finished, so a redelivery is recognised for at
  * least the window after the first delivery whatever the handlers took; an event still being handled
  * is always remembered. The table never forgets an event inside its window to make room: when
- * {@code capacity} keys are remembered, {@link #remember} says no and the caller refuses the event
- * (unacknowledged, so the platform redelivers it once older entries aged out).
+ * {@code capacity} keys are remembered, {@link #take} says {@link #FULL} and the caller refuses the
+ * event (unacknowledged, so the platform redelivers it once older entries aged out).
  *
- * <p>Not thread-safe: guarded by its owner.
+ * <p>Thread-safe without a lock: the plugin's read thread takes events while handler threads finish
+ * them, and a shared lock between the two cost more than the rest of the hand-off (they contended on
+ * every event of a burst).
  */
 final class SeenEvents {
 
+    /** What {@link #take} answers when the table is full and the event is not in it. Never completes. */
+    static final CompletableFuture<Void> FULL = new CompletableFuture<>();
     private static final CompletableFuture<Void> FINISHED = CompletableFuture.completedFuture(null);
+
+    /** A finished event and when it finished. */
+    private record Finished(String key, Long at) {
+    }
 
     private final long windowNanos;
     private final int capacity;
-    private final Map<String, CompletableFuture<Void>> running = new HashMap<>();
-    /** When each finished, oldest first (finish times only grow, so insertion order is time order). */
-    private final LinkedHashMap<String, Long> finished = new LinkedHashMap<>();
+    /** Key → the running event's stage, or the {@code Long} time it finished. */
+    private final ConcurrentHashMap<String, Object> table = new ConcurrentHashMap<>();
+    /**
+     * Finished events, oldest first (to within the few microseconds by which two handler threads may add
+     * out of order: such an entry expires that much late, never early).
+     */
+    private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
+    /** Keys in {@link #table}, counted before they are put so that the bound is never passed. */
+    private final AtomicInteger size = new AtomicInteger();
 
     SeenEvents(long windowNanos, int capacity) {
         this.windowNanos = windowNanos;
@@ -35,45 +48,60 @@ final class SeenEvents {
     /** @return the stage of an event already taken (running or finished within the window), else null */
     CompletableFuture<Void> find(String key, long now) {
         expire(now);
-        CompletableFuture<Void> r = running.get(key);
-        if (r != null) {
-            return r;
-        }
-        return finished.containsKey(key) ? FINISHED : null;
+        return stage(table.get(key));
     }
 
-    /** Remembers a newly taken event; false if the table is full. */
-    boolean remember(String key, CompletableFuture<Void> done, long now) {
+    /**
+     * Takes an event unless it was taken already.
+     *
+     * @param done the new event's stage, remembered while it runs
+     * @return null if it is newly taken; the stage of the same event taken before; or {@link #FULL}
+     */
+    CompletableFuture<Void> take(String key, CompletableFuture<Void> done, long now) {
         expire(now);
-        if (size() >= capacity) {
-            return false;
+        if (size.incrementAndGet() > capacity) {
+            size.decrementAndGet();
+            CompletableFuture<Void> before = stage(table.get(key)); // a redelivery is still recognised when full
+            return before != null ? before : FULL;
         }
-        running.put(key, done);
-        return true;
+        Object before = table.putIfAbsent(key, done);
+        if (before != null) {
+            size.decrementAndGet();
+            return stage(before);
+        }
+        return null;
     }
 
     /** The event's handlers finished: from now on it is remembered for the window. */
-    void finished(String key, long now) {
-        if (running.remove(key) != null) {
-            finished.put(key, now);
+    void finished(String key, CompletableFuture<Void> done, long now) {
+        Long at = now;
+        if (table.replace(key, done, at)) {
+            finished.add(new Finished(key, at));
         }
     }
 
     /** The event was not taken after all (its queue was full): its redelivery is a new event. */
-    void forget(String key) {
-        running.remove(key);
+    void forget(String key, CompletableFuture<Void> done) {
+        if (table.remove(key, done)) {
+            size.decrementAndGet();
+        }
     }
 
     int size() {
-        return running.size() + finished.size();
+        return size.get();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CompletableFuture<Void> stage(Object v) {
+        return v == null ? null : v instanceof CompletableFuture<?> f ? (CompletableFuture<Void>) f : FINISHED;
     }
 
     private void expire(long now) {
-        for (Iterator<Long> it = finished.values().iterator(); it.hasNext();) {
-            if (now - it.next() <= windowNanos) {
-                return;
+        for (Finished f = finished.peek(); f != null && now - f.at() > windowNanos; f = finished.peek()) {
+            // Of threads expiring at once, the one whose remove succeeds forgets the key.
+            if (finished.remove(f) && table.remove(f.key(), f.at())) {
+                size.decrementAndGet();
             }
-            it.remove();
         }
     }
 }
