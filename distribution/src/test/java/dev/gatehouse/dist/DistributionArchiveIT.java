@@ -155,7 +155,10 @@ class DistributionArchiveIT {
         JsonNode conf = new YAMLMapper().readTree(installed.shippedConfig);
         String pluginsDir = conf.at("/plugins/dir").asText();
         String heartbeat = conf.at("/heartbeat/file").asText();
-        Set<String> declared = Set.of(STATE_DIR, pluginsDir, heartbeat, Path.of(heartbeat).getParent().toString());
+        String ledgerDir = conf.at("/backfill/stateDir").asText();
+        Set<String> declared = Set.of(STATE_DIR, pluginsDir, heartbeat, Path.of(heartbeat).getParent().toString(), ledgerDir);
+        // Made by the host when it first writes there, not by the install steps.
+        Set<String> madeAtRunTime = Set.of(heartbeat, Path.of(heartbeat).getParent().toString(), ledgerDir);
         Map<String, String> installedAs = Map.of(CONFIG_DIR, "conf", CONFIG_DIR + "/gatehouse.yaml", "conf/gatehouse.yaml",
                 CONFIG_DIR + "/gatehouse.env", "conf/gatehouse.env.example");
 
@@ -169,8 +172,7 @@ class DistributionArchiveIT {
             } else if (path.startsWith(STATE_DIR)) {
                 if (!declared.contains(path) && !path.startsWith(pluginsDir + "/")) {
                     problems.add(where + ": not a path conf/gatehouse.yaml declares (" + declared + ")");
-                } else if (!path.equals(heartbeat) && !path.equals(Path.of(heartbeat).getParent().toString())
-                        && !existsWithGlob(installed.map(path))) {
+                } else if (!madeAtRunTime.contains(path) && !existsWithGlob(installed.map(path))) {
                     problems.add(where + ": missing after the install steps");
                 }
             } else if (!installedAs.containsKey(path) || !Files.exists(installed.home.resolve(installedAs.get(path)))) {
