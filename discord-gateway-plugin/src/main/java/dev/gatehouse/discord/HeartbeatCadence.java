@@ -9,12 +9,19 @@ import java.util.Arrays;
  * the odd short gap (a heartbeat the server asked for with op 1); their mean ignores a burst (a stalled
  * reader handing over several ACKs at once makes several short gaps, and the median then falls far
  * below the real interval — seen on a loaded machine as a 228 ms "interval" for a 1 s heartbeat, and a
- * healthy socket dropped as a zombie). The larger of the two is taken: too long an estimate only delays
- * detection, too short a one drops healthy sockets. Not thread-safe: its owner guards it.
+ * healthy socket dropped as a zombie). The larger of the two is taken, and only from three gaps on: too
+ * long an estimate only delays detection, too short a one drops healthy sockets. Not thread-safe: its
+ * owner guards it.
  */
 final class HeartbeatCadence {
 
     private static final int SAMPLES = 5;
+    /**
+     * Gaps needed before there is an estimate: one or two can both be short (JDA heartbeats as a socket
+     * starts and again when its schedule begins; a late scheduler catches up), and a zombie verdict on
+     * such an estimate drops a healthy socket. JDA's own check covers a socket's first intervals.
+     */
+    private static final int MIN_SAMPLES = 3;
 
     private final long[] gaps = new long[SAMPLES];
     private int count;
@@ -39,9 +46,9 @@ final class HeartbeatCadence {
         lastAckNanos = Long.MIN_VALUE;
     }
 
-    /** @return the observed interval in nanoseconds, or -1 before two ACKs arrived on one socket */
+    /** @return the observed interval in nanoseconds, or -1 before {@link #MIN_SAMPLES} gaps were seen */
     long intervalNanos() {
-        if (count == 0) {
+        if (count < MIN_SAMPLES) {
             return -1;
         }
         long[] sorted = Arrays.copyOf(gaps, count);

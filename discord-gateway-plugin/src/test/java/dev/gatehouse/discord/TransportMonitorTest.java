@@ -186,7 +186,7 @@ class TransportMonitorTest {
 
     @Test
     void aSocketThatNeverAcksIsDroppedOnceTheIntervalIsKnown() {
-        connectWithHeartbeats(3);
+        connectWithHeartbeats(4); // three gaps: the interval is known
         monitor.status(DISCONNECTED);
         monitor.lossExplained("gateway socket lost: 1002");
         monitor.status(IDENTIFYING_SESSION); // black-holed from the upgrade on: no HELLO, no ACK
