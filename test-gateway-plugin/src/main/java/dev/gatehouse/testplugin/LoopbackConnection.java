@@ -47,6 +47,8 @@ final class LoopbackConnection implements GatewayConnection {
     private final Writer out;
     private final AtomicInteger ids = new AtomicInteger();
     private final CountDownLatch streamEnded = new CountDownLatch(1);
+    /** Deliveries (and the acknowledgements chained on them, if they ran at once) under way on the reader thread. */
+    private final AtomicInteger acksOnThisThread = new AtomicInteger();
     private volatile boolean hangOnClose;
     private volatile boolean slowAck;
 
@@ -104,14 +106,22 @@ final class LoopbackConnection implements GatewayConnection {
             case "EVENT" -> {
                 String id = p[1];
                 MessageEvent e = new MessageEvent(id, p[2], "msg-" + id, null, "U1", p.length > 3 ? p[3] : "", false, false);
-                ctx.inbound().deliver(e).whenComplete((v, err) -> {
-                    if (err == null) {
-                        if (slowAck) {
-                            pause(300);
+                // An event the host handled before this thread chained its acknowledgement is acknowledged right
+                // here, on this thread: close() waits for that, as a real plugin's close drains its own work.
+                // (Chained before, the acknowledgement runs as the delivery completes, which the host waits for.)
+                acksOnThisThread.incrementAndGet();
+                try {
+                    ctx.inbound().deliver(e).whenComplete((v, err) -> {
+                        if (err == null) {
+                            if (slowAck) {
+                                pause(300);
+                            }
+                            send("ACK " + id);
                         }
-                        send("ACK " + id);
-                    }
-                });
+                    });
+                } finally {
+                    acksOnThisThread.decrementAndGet();
+                }
             }
             default -> log.warn("loopback: unknown line from server: {}", line);
         }
@@ -173,6 +183,10 @@ final class LoopbackConnection implements GatewayConnection {
             }
         }
         try {
+            long ackBy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_HANDSHAKE_MILLIS);
+            while (acksOnThisThread.get() > 0 && System.nanoTime() - ackBy < 0) {
+                Thread.sleep(5);
+            }
             socket.shutdownOutput();
             if (!streamEnded.await(CLOSE_HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS)) {
                 log.debug("loopback close: the server did not end the stream within {} ms", CLOSE_HANDSHAKE_MILLIS);
