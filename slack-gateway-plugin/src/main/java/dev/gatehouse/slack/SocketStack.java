@@ -61,8 +61,8 @@ final class SocketStack {
      * Tears everything down so that no socket stays open and nothing can reconnect: stop reconnecting
      * and pinging, refuse further Web API calls (a racing reconnect cannot get a URL), retire the socket
      * (its session closes, and so does any a reconnect's handshake still opens, however late), let the
-     * message processor handle the frames that arrived before, wait for a reconnect under way, close the client (which stops the processor), let
-     * superseded sockets finish closing, release the Slack instance. Bounded by {@code deadlineNanos};
+     * message processor handle the frames that arrived before, wait for a reconnect under way, close the
+     * client (which stops the processor), let superseded sockets finish closing, release the Slack instance. Bounded by {@code deadlineNanos};
      * never throws.
      *
      * <p>The processor is drained rather than stopped with frames in its queue: a button click that

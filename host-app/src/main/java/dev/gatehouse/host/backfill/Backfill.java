@@ -13,9 +13,12 @@ import dev.gatehouse.host.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -61,7 +64,7 @@ public final class Backfill implements AutoCloseable {
      * while their backfill is scheduled or running: a new refusal joins it. Guarded by Backfill.this.
      */
     private static final class Holes {
-        final java.util.Set<String> channels = new java.util.HashSet<>();
+        final Set<String> channels = new HashSet<>();
         int attempts;
     }
 
@@ -88,7 +91,7 @@ public final class Backfill implements AutoCloseable {
      */
     private final Map<ConnectionKey, Object> latest = new ConcurrentHashMap<>();
     /** Guarded by this. */
-    private final Map<ConnectionKey, Holes> holes = new java.util.HashMap<>();
+    private final Map<ConnectionKey, Holes> holes = new HashMap<>();
     private final Map<ConnectionKey, BackfillResult> last = new ConcurrentHashMap<>();
     /** Keys whose first session of this run came up (their previous-run ledger is accounted for). */
     private final Map<ConnectionKey, Boolean> upOnce = new ConcurrentHashMap<>();
@@ -325,15 +328,17 @@ public final class Backfill implements AutoCloseable {
     }
 
     private void backfillHoles(ConnectionKey key) {
-        java.util.Set<String> channels;
+        Set<String> channels;
         boolean busy;
+        Object session;
         synchronized (this) {
             Holes h = holes.get(key);
             if (h == null || closed) {
                 return;
             }
-            channels = java.util.Set.copyOf(h.channels);
+            channels = Set.copyOf(h.channels);
             busy = running.containsKey(key);
+            session = latest.computeIfAbsent(key, k -> new Object());
             if (!busy) {
                 h.attempts++;
             }
@@ -348,7 +353,6 @@ public final class Backfill implements AutoCloseable {
             holesDone(key, channels, from.isEmpty() ? "" : "the connection is not live");
             return;
         }
-        Object session = latest.computeIfAbsent(key, k -> new Object());
         try {
             calls.execute(() -> {
                 Optional<MessageHistory> history = historyOf(src.get());
@@ -372,7 +376,7 @@ public final class Backfill implements AutoCloseable {
     }
 
     /** A hole backfill ended (or could not begin): drops the channels paid, then tries again later or gives up. */
-    private void holesDone(ConnectionKey key, java.util.Set<String> tried, String why) {
+    private void holesDone(ConnectionKey key, Set<String> tried, String why) {
         Map<String, ChannelMark> still = ledger.owedIn(key, tried);
         Duration next;
         synchronized (this) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.host.backfill;
 
 import java.util.Comparator;
+import java.util.regex.Pattern;
 
 /**
  * The order of a channel's message ids: as decimal numbers compare, without parsing them (a longer id
@@ -8,6 +9,8 @@ import java.util.Comparator;
  * width) and Discord's snowflakes; the plugin API asks this of every history-capable platform.
  */
 final class MessageIds {
+
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?");
 
     static final Comparator<String> ORDER = Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder());
 
@@ -20,7 +23,7 @@ final class MessageIds {
      * exclusive "after" bound that includes {@code id}. Null if {@code id} is not such a number or is zero.
      */
     static String before(String id) {
-        if (id == null || id.isEmpty() || !id.matches("[0-9]+(\\.[0-9]+)?")) {
+        if (id == null || !DECIMAL.matcher(id).matches()) {
             return null;
         }
         char[] c = id.toCharArray();

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * the dedupe table is full, or the host is shutting down — is refused: {@link #deliver} completes
  * exceptionally at once, so the plugin does not acknowledge it and the platform redelivers it; a
  * platform that does not redeliver (Discord) has the message fetched back from the channel's history
- * ({@link #onRefused}, the backfill's holes). Nothing taken is dropped: a handler that throws, an {@code Error} included, is logged and counted, and its
- * channel goes on.
+ * ({@link #onRefused}, the backfill's holes). Nothing taken is dropped: a handler that throws, an
+ * {@code Error} included, is logged and counted, and its channel goes on.
  */
 public final class EventDispatcher implements MeterBinder {
 
@@ -141,15 +141,15 @@ public final class EventDispatcher implements MeterBinder {
         String key = workspace + '\u0000' + platform + '\u0000' + event.eventId();
         CompletableFuture<Void> done = new CompletableFuture<>();
         CompletableFuture<Void> taken = seen.take(key, done, ticker.nanos());
-        if (taken != null && taken != SeenEvents.FULL) {
-            duplicates.incrementAndGet();
-            return taken;
-        }
         if (taken == SeenEvents.FULL) {
             return refuse(workspace, platform, event, Refusal.DEDUPE_TABLE_FULL, platform + "/" + workspace
                     + ": the dedupe table holds its maximum of " + capacity
                     + " events of the last " + windowMinutes + " min; event " + event.eventId()
                     + " not taken, so the platform can redeliver it later");
+        }
+        if (taken != null) {
+            duplicates.incrementAndGet();
+            return taken;
         }
         settling.put(key, new CompletableFuture<>());
         try {
@@ -162,7 +162,7 @@ public final class EventDispatcher implements MeterBinder {
             done.completeExceptionally(refusal(Refusal.CHANNEL_QUEUE_FULL, platform + "/" + workspace + " channel "
                     + event.channelId() + ": " + CHANNEL_QUEUE + " events are already waiting for its handlers; event "
                     + event.eventId() + " not taken, so the platform can redeliver it"));
-            told(workspace, platform, event);
+            tellRefused(workspace, platform, event);
             return done;
         }
         delivered.incrementAndGet();
@@ -208,11 +208,11 @@ public final class EventDispatcher implements MeterBinder {
 
     private CompletableFuture<Void> refuse(String workspace, String platform, InboundEvent event, Refusal why, String message) {
         CompletableFuture<Void> refused = CompletableFuture.failedFuture(refusal(why, message));
-        told(workspace, platform, event);
+        tellRefused(workspace, platform, event);
         return refused;
     }
 
-    private void told(String workspace, String platform, InboundEvent event) {
+    private void tellRefused(String workspace, String platform, InboundEvent event) {
         try {
             onRefused.onEvent(workspace, platform, event);
         } catch (Exception e) {

@@ -35,7 +35,7 @@ final class AppState {
     volatile boolean rejectHandshakes;
     volatile boolean holdHandshakes;
     /** Handshakes being held now (see {@link SlackSimulator#holdHandshakes}). */
-    final java.util.concurrent.atomic.AtomicInteger handshakesHeld = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger handshakesHeld = new AtomicInteger();
     volatile boolean routeThroughProxy;
     private final Map<String, ArmedFault> methodFaults = new ConcurrentHashMap<>();
 

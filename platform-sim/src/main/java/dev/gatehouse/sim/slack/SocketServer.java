@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.channels.ClosedSelectorException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * {@link SimConnection#socketAfterHello()} keeps envelopes from overtaking it.
  */
 final class SocketServer extends WebSocketServer {
+    /** How often a held handshake looks whether it was released. */
+    private static final long HOLD_POLL_MILLIS = 20;
+    /** The longest a handshake is held, whatever the test forgot. */
+    private static final long MAX_HOLD_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final Logger log = LoggerFactory.getLogger(SocketServer.class);
 
     /** A connection accepted by the handshake, attached to the socket until it opens. */
@@ -44,11 +49,6 @@ final class SocketServer extends WebSocketServer {
     private final AppRegistry registry;
     private final Dispatcher dispatcher;
     private final SimThreads threads;
-    /** How often a held handshake looks whether it was released. */
-    private static final long HOLD_POLL_MILLIS = 20;
-    /** The longest a handshake is held, whatever the test forgot. */
-    private static final long MAX_HOLD_NANOS = TimeUnit.SECONDS.toNanos(60);
-
     private final AtomicLong connectionIds = new AtomicLong();
     private final CountDownLatch started = new CountDownLatch(1);
     /** Set once after the proxy starts (it needs this server's port); read on handshakes. */
@@ -213,7 +213,7 @@ final class SocketServer extends WebSocketServer {
     void shutdown(List<SimConnection> stillOpen) throws InterruptedException {
         try {
             stop(500, "simulator closed");
-        } catch (java.nio.channels.ClosedSelectorException e) {
+        } catch (ClosedSelectorException e) {
             // The library's own race (seen once under load): stop() marks the server closed before it sends
             // the close frames, and the selector thread may end and close its selector meanwhile, so a close
             // frame's write demand finds it closed. That thread's exit already shut the server down.
