@@ -3,6 +3,9 @@ package dev.gatehouse.host;
 import dev.gatehouse.host.admin.AdminServer;
 import dev.gatehouse.host.admin.HostControl;
 import dev.gatehouse.host.backfill.Backfill;
+import dev.gatehouse.host.status.ClusterStatus;
+import dev.gatehouse.host.cluster.Ownership;
+import dev.gatehouse.host.cluster.OwnershipProvider;
 import dev.gatehouse.host.config.BackfillPolicy;
 import dev.gatehouse.host.config.ConfigException;
 import dev.gatehouse.host.config.ConfigLoader;
@@ -92,6 +95,8 @@ public final class GatewayHost implements AutoCloseable, HostControl {
     /** The embedding application's backfill settings, over the configuration's; either may be null. */
     private final BackfillPolicy backfillPolicy;
     private final Path stateDir;
+    /** The embedding application's cluster implementation, over the class path's; may be null. */
+    private final OwnershipProvider ownershipProvider;
     /** The last outage report published per connection (with what its backfill recovered), for status. */
     private final java.util.Map<ConnectionKey, OutageEvent> reported = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -124,6 +129,7 @@ public final class GatewayHost implements AutoCloseable, HostControl {
         this.watchFiles = b.watchFiles;
         this.backfillPolicy = b.backfill;
         this.stateDir = b.stateDir;
+        this.ownershipProvider = b.ownershipProvider;
         this.adminApi = b.adminApi;
         this.meterRegistry = b.meterRegistry;
         this.initialHandlers = List.copyOf(b.handlers);
@@ -219,8 +225,11 @@ public final class GatewayHost implements AutoCloseable, HostControl {
             ConfigApplier configApplier = new ConfigApplier(this::applyConfig);
             HeartbeatWriter heartbeat = new HeartbeatWriter(c.heartbeatFile().orElse(null), c.heartbeatInterval(), scheduler,
                     ticker, clock, this::heartbeatWithholdReasons, supervision);
+            Ownership ownership = ownership(c);
+            undo.add(ownership::close);
+            connections.ownership(ownership);
             return new Running(supervisorThread, supervision, blocking, handlers, outboundPool, scheduler, metrics, dispatcher,
-                    router, plugins, connections, reloader, configApplier, heartbeat, backfill, null);
+                    router, plugins, connections, reloader, configApplier, heartbeat, backfill, ownership, null);
         } catch (RuntimeException | Error e) {
             for (int i = undo.size() - 1; i >= 0; i--) {
                 try {
@@ -230,6 +239,32 @@ public final class GatewayHost implements AutoCloseable, HostControl {
                 }
             }
             throw e;
+        }
+    }
+
+    /**
+     * Running alone, this host owns every connection; in cluster mode, those the cluster grants it (the
+     * builder's provider, else the one on the class path).
+     */
+    private Ownership ownership(GatehouseConfig c) {
+        if (c.cluster().isEmpty()) {
+            return Ownership.ALONE;
+        }
+        OwnershipProvider provider = ownershipProvider;
+        if (provider == null) {
+            provider = java.util.ServiceLoader.load(OwnershipProvider.class, GatewayHost.class.getClassLoader()).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("cluster: the configuration asks for cluster mode but no"
+                            + " cluster implementation is on the class path; run the gatehouse distribution, or add the"
+                            + " dev.gatehouse:host-cluster dependency when embedding (or remove the cluster section to run alone)"));
+        }
+        return provider.create(c.cluster().get(), c.health().closeTimeout());
+    }
+
+    /** Tells the cluster which connections this host is configured to run. */
+    private void wantedChanged() {
+        Running r = running;
+        if (r != null) {
+            r.ownership().wanted(r.connections().keys());
         }
     }
 
@@ -294,6 +329,18 @@ public final class GatewayHost implements AutoCloseable, HostControl {
         for (PlatformSettings ps : c.allPlatforms()) {
             add(ps);
         }
+        ConnectionRegistry connections = r.connections();
+        r.ownership().start(new Ownership.Owner() {
+            @Override
+            public void grant(ConnectionKey key, long fence) {
+                connections.grant(key, fence);
+            }
+
+            @Override
+            public CompletionStage<Void> revoke(ConnectionKey key, String reason) {
+                return connections.revoke(key, reason);
+            }
+        }, connections.keys());
         r.heartbeat().start();
         if (c.admin().enabled() && !adminApi) {
             log.info("admin API not started: an embedded host starts it only when the application asks for it "
@@ -347,6 +394,7 @@ public final class GatewayHost implements AutoCloseable, HostControl {
                 add(ps);
             }
         }
+        wantedChanged();
     }
 
     private void problem(String p) {
@@ -387,6 +435,7 @@ public final class GatewayHost implements AutoCloseable, HostControl {
         List<String> changes = ConfigApplier.diff(config, next, p().connections(), ps -> add(ps, report), report);
         reloadProblems = List.copyOf(found);
         config = next;
+        wantedChanged();
         if (!changes.isEmpty()) {
             log.info("configuration reloaded: {}", String.join("; ", changes));
         }
@@ -461,13 +510,13 @@ public final class GatewayHost implements AutoCloseable, HostControl {
         List<String> all = new ArrayList<>(problems);
         all.addAll(reloadProblems);
         if (r == null) {
-            return new HostStatus(List.of(), List.of(), null, List.copyOf(all));
+            return new HostStatus(List.of(), List.of(), null, List.copyOf(all), null);
         }
         List<ConnectionStatus> conns = new ArrayList<>();
         r.connections().all().forEach(e -> conns.add(withReportedOutage(e.supervisor().status())));
         r.configApplier().lastError().ifPresent(all::add);
         all.addAll(r.reloader().problems());
-        return new HostStatus(conns, r.reloader().statuses(), r.heartbeat().status(), List.copyOf(all));
+        return new HostStatus(conns, r.reloader().statuses(), r.heartbeat().status(), List.copyOf(all), r.ownership().status());
     }
 
     /**
@@ -500,21 +549,29 @@ public final class GatewayHost implements AutoCloseable, HostControl {
         return livenessProblems().isEmpty();
     }
 
-    /** The enabled connections that are not connected; empty means ready (what {@code /readyz} reports). */
+    /**
+     * The enabled connections this host owns that are not connected; empty means ready (what {@code /readyz}
+     * reports). In a cluster, a connection another host owns is that host's readiness.
+     */
     @Override
     public List<ConnectionStatus> notReady() {
         Running r = running;
         if (!started || r == null) {
             return List.of();
         }
-        return r.connections().all().stream().filter(e -> r.connections().isEnabled(e.key())).map(e -> e.supervisor().status())
+        return r.connections().all().stream().filter(e -> r.connections().shouldRun(e.key())).map(e -> e.supervisor().status())
                 .filter(s -> s.state() != ConnectionState.CONNECTED).toList();
     }
 
-    /** Every enabled connection is connected. */
+    /**
+     * Every enabled connection this host owns is connected and, in a cluster, the host holds its lease
+     * (a host cut off from ZooKeeper owns nothing and is not ready).
+     */
     @Override
     public boolean isReady() {
-        return started && !closed && notReady().isEmpty();
+        Running r = running;
+        ClusterStatus cluster = r == null ? null : r.ownership().status();
+        return started && !closed && notReady().isEmpty() && (cluster == null || cluster.fenced() == null);
     }
 
     /** The Prometheus text exposition of the host's metrics. */
@@ -566,6 +623,8 @@ public final class GatewayHost implements AutoCloseable, HostControl {
         long drainBy = ticker.nanos() + EventDispatcher.DRAIN_BOUND.toNanos();
         int unfinished = r.dispatcher().drain(EventDispatcher.DRAIN_BOUND);
         closed = true;
+        // In a cluster, each connection is closed before its lease is given back, for another host to take.
+        r.ownership().close();
         try {
             r.connections().stopAll("host shutting down").toCompletableFuture()
                     .get(config.health().closeTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
@@ -596,11 +655,12 @@ public final class GatewayHost implements AutoCloseable, HostControl {
     private record Running(ScheduledThreadPoolExecutor supervisorThread, ExecutorService supervision, ExecutorService blocking,
             ExecutorService handlers, ExecutorService outboundPool, Scheduler scheduler, HostMetrics metrics,
             EventDispatcher dispatcher, OutboundRouter router, PluginRuntime plugins, ConnectionRegistry connections,
-            PluginReloader reloader, ConfigApplier configApplier, HeartbeatWriter heartbeat, Backfill backfill, AdminServer admin) {
+            PluginReloader reloader, ConfigApplier configApplier, HeartbeatWriter heartbeat, Backfill backfill, Ownership ownership,
+            AdminServer admin) {
 
         Running withAdmin(AdminServer a) {
             return new Running(supervisorThread, supervision, blocking, handlers, outboundPool, scheduler, metrics, dispatcher,
-                    router, plugins, connections, reloader, configApplier, heartbeat, backfill, a);
+                    router, plugins, connections, reloader, configApplier, heartbeat, backfill, ownership, a);
         }
     }
 
@@ -681,6 +741,7 @@ public final class GatewayHost implements AutoCloseable, HostControl {
         private boolean watchFiles;
         private BackfillPolicy backfill;
         private Path stateDir;
+        private OwnershipProvider ownershipProvider;
         private final List<InboundHandler> handlers = new ArrayList<>();
         private final List<Consumer<OutageEvent>> outageListeners = new ArrayList<>();
         private final List<SupervisorListener> listeners = new ArrayList<>();
@@ -775,6 +836,15 @@ public final class GatewayHost implements AutoCloseable, HostControl {
          */
         public Builder stateDir(Path dir) {
             this.stateDir = java.util.Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /**
+         * The cluster implementation to use when the configuration has a cluster section, instead of the
+         * one found on the class path ({@link java.util.ServiceLoader}).
+         */
+        public Builder ownership(OwnershipProvider provider) {
+            this.ownershipProvider = java.util.Objects.requireNonNull(provider, "provider");
             return this;
         }
 

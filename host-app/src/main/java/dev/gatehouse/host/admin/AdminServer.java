@@ -190,6 +190,7 @@ public final class AdminServer implements AutoCloseable {
         List<ConnectionStatus> waiting = host.notReady();
         boolean ready = waiting.isEmpty() && host.isReady();
         ObjectNode body = StatusJson.MAPPER.createObjectNode().put("ready", ready);
+        Optional.ofNullable(host.status().cluster()).map(c -> c.fenced()).ifPresent(f -> body.put("clusterFenced", f));
         ArrayNode list = body.putArray("notReady");
         waiting.forEach(s -> list.addObject().put("workspace", s.workspace()).put("platform", s.platform())
                 .put("state", s.state().name()).put("lastError", s.lastError()));

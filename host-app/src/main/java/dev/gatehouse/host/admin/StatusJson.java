@@ -3,6 +3,7 @@ package dev.gatehouse.host.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.host.status.ClusterStatus;
 import dev.gatehouse.host.heartbeat.HeartbeatStatus;
 import dev.gatehouse.host.plugins.PluginStatus;
 import dev.gatehouse.host.reload.ReloadResult;
@@ -23,7 +24,16 @@ public final class StatusJson {
     public static ObjectNode status(HostStatus s) {
         ObjectNode root = MAPPER.createObjectNode();
         ArrayNode conns = root.putArray("connections");
-        s.connections().forEach(c -> conns.add(connection(c)));
+        s.connections().forEach(c -> {
+            ObjectNode n = connection(c);
+            if (s.cluster() != null) {
+                n.put("owner", s.cluster().ownerOf(c.workspace(), c.platform()));
+            }
+            conns.add(n);
+        });
+        if (s.cluster() != null) {
+            root.set("cluster", cluster(s.cluster()));
+        }
         ArrayNode plugins = root.putArray("plugins");
         s.plugins().forEach(p -> plugins.add(plugin(p)));
         root.set("heartbeat", heartbeat(s.heartbeat()));
@@ -58,6 +68,16 @@ public final class StatusJson {
         n.put("transportHookable", c.transportHookable());
         n.put("disconnectedSince", iso(c.disconnectedSince()));
         n.put("heartbeatWithheldBecause", c.heartbeatWithheldBecause());
+        return n;
+    }
+
+    static ObjectNode cluster(ClusterStatus c) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("hostId", c.hostId());
+        ArrayNode members = n.putArray("members");
+        c.members().forEach(members::add);
+        n.put("zookeeper", c.zookeeper());
+        n.put("fenced", c.fenced());
         return n;
     }
 

@@ -53,6 +53,8 @@ final class ConfigLimits {
     /** Attempts and losses: at least one; the upper end keeps a typo (an extra digit or two) from meaning "never". */
     static final Count TIMES = new Count(1, 10_000);
     static final Count PORT = new Count(0, 65_535);
+    /** What ZooKeeper servers negotiate with their default tick (2 s to 40 s) and room above it; shorter cannot fence safely. */
+    static final Span SESSION = new Span(Duration.ofSeconds(4), Duration.ofSeconds(60));
 
     /** Every duration key, in the order of the README's table. */
     static final Map<String, Span> DURATIONS = ordered(
@@ -69,7 +71,8 @@ final class ConfigLimits {
             "health.outageReportAfter", PACE,
             "health.probeTimeout", TIMEOUT,
             "health.flapDetection.window", PACE,
-            "health.stormGuard.window", PACE);
+            "health.stormGuard.window", PACE,
+            "cluster.sessionTimeout", SESSION);
 
     /** Every whole-number key, in the order of the README's table. */
     static final Map<String, Count> COUNTS = ordered(

@@ -26,7 +26,10 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    private static final Set<String> TOP = Set.of("plugins", "heartbeat", "health", "admin", "backfill", "workspaces");
+    /** ZooKeeper's connect string: host:port pairs, an optional chroot path after the last. */
+    private static final Pattern ZK_CONNECT = Pattern.compile("[A-Za-z0-9_.\\[\\]:-]+:\\d{1,5}(,[A-Za-z0-9_.\\[\\]:-]+:\\d{1,5})*(/[A-Za-z0-9_./-]*)?");
+    private static final Set<String> TOP = Set.of("plugins", "heartbeat", "health", "admin", "backfill", "cluster",
+            "workspaces");
 
     private final Function<String, String> env;
 
@@ -120,9 +123,18 @@ public final class ConfigLoader {
             BackfillPolicy backfill = BackfillPolicy.defaults();
             backfill = path(bf, "backfill.stateDir", base).map(backfill::withStateDir).orElse(backfill);
             backfill = bool(bf, "backfill.enabled", true) ? backfill : backfill.disabled();
+            JsonNode clusterNode = section(root, "cluster", Set.of("zookeeper", "namespace", "hostId", "sessionTimeout"));
+            Duration session = clusterNode == null ? ClusterSettings.DEFAULT_SESSION_TIMEOUT
+                    : duration(clusterNode, "cluster.sessionTimeout", ClusterSettings.DEFAULT_SESSION_TIMEOUT);
+            JsonNode healthNode = root.get("health");
+            if (clusterNode != null && (healthNode == null || !healthNode.isObject() || !healthNode.has("closeTimeout"))) {
+                // A cluster needs closes well within the session timeout; unset, the bound follows it.
+                health = health.withCloseTimeout(ClusterSettings.defaultCloseTimeout(session, health.closeTimeout()));
+            }
+            Optional<ClusterSettings> cluster = cluster(clusterNode, session, health);
             Map<String, List<PlatformSettings>> workspaces = workspaces(root.get("workspaces"));
             return new GatehouseConfig(source, pluginsDir, quiet, leakTimeout, hbFile, hbInterval, health, admin, workspaces,
-                    Set.copyOf(secrets), backfill);
+                    Set.copyOf(secrets), backfill, cluster);
         }
 
         HealthPolicy health(JsonNode h) {
@@ -151,6 +163,36 @@ public final class ConfigLoader {
                         + Durations.format(p.backoffCap()) + "); make the base smaller than the cap");
             }
             return p;
+        }
+
+        /** The cluster section: absent means the host runs alone. */
+        Optional<ClusterSettings> cluster(JsonNode c, Duration session, HealthPolicy health) {
+            if (c == null) {
+                return Optional.empty();
+            }
+            Optional<String> zk = text(c, "cluster.zookeeper");
+            if (zk.isEmpty()) {
+                problems.add("cluster.zookeeper: missing; name the ZooKeeper ensemble, e.g. zk1:2181,zk2:2181,zk3:2181"
+                        + " (or remove the cluster section to run this host alone)");
+            } else if (!ZK_CONNECT.matcher(zk.get()).matches()) {
+                problems.add("cluster.zookeeper: '" + zk.get() + "' is not a ZooKeeper connect string; write host:port"
+                        + " pairs separated by commas, e.g. zk1:2181,zk2:2181,zk3:2181");
+            }
+            String namespace = text(c, "cluster.namespace").orElse("gatehouse");
+            if (!ID.matcher(namespace).matches()) {
+                problems.add("cluster.namespace: '" + namespace + "' may hold letters, digits, '_', '.' and '-' (at most 64)");
+            }
+            Optional<String> hostId = text(c, "cluster.hostId");
+            if (hostId.isEmpty()) {
+                problems.add("cluster.hostId: missing; give each host a unique, stable name, e.g. ${HOSTNAME}");
+            } else if (!ID.matcher(hostId.get()).matches()) {
+                problems.add("cluster.hostId: '" + hostId.get() + "' may hold letters, digits, '_', '.' and '-' (at most 64)");
+            }
+            String unsafe = ClusterSettings.unsafeWith(session, health.closeTimeout());
+            if (unsafe != null) {
+                problems.add(unsafe);
+            }
+            return Optional.of(new ClusterSettings(zk.orElse(""), namespace, hostId.orElse(""), session));
         }
 
         GatehouseConfig.AdminSettings admin(JsonNode a) {

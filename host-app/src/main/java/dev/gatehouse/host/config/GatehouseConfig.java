@@ -23,6 +23,7 @@ import java.util.Set;
  * @param workspaces every workspace's platform entries, in file order
  * @param secrets every secret value found, for redaction; never printed
  * @param backfill how gaps are backfilled, and where the ledger that survives a restart lives
+ * @param cluster cluster mode's settings; empty when the host runs alone
  */
 public record GatehouseConfig(
         String source,
@@ -35,7 +36,16 @@ public record GatehouseConfig(
         AdminSettings admin,
         Map<String, List<PlatformSettings>> workspaces,
         Set<String> secrets,
-        BackfillPolicy backfill) {
+        BackfillPolicy backfill,
+        Optional<ClusterSettings> cluster) {
+
+    /** A configuration of a host running alone. */
+    public GatehouseConfig(String source, Path pluginsDir, Duration pluginQuietPeriod, Duration leakCheckTimeout,
+            Optional<Path> heartbeatFile, Duration heartbeatInterval, HealthPolicy health, AdminSettings admin,
+            Map<String, List<PlatformSettings>> workspaces, Set<String> secrets, BackfillPolicy backfill) {
+        this(source, pluginsDir, pluginQuietPeriod, leakCheckTimeout, heartbeatFile, heartbeatInterval, health, admin,
+                workspaces, secrets, backfill, Optional.empty());
+    }
 
     /** A configuration with the default backfill policy (in memory only). */
     public GatehouseConfig(String source, Path pluginsDir, Duration pluginQuietPeriod, Duration leakCheckTimeout,
@@ -71,18 +81,24 @@ public record GatehouseConfig(
     /** @return a copy with another health policy (embedding and tests) */
     public GatehouseConfig withHealth(HealthPolicy policy) {
         return new GatehouseConfig(source, pluginsDir, pluginQuietPeriod, leakCheckTimeout, heartbeatFile, heartbeatInterval,
-                policy, admin, workspaces, secrets, backfill);
+                policy, admin, workspaces, secrets, backfill, cluster);
     }
 
     /** @return a copy with another backfill policy (embedding and tests) */
     public GatehouseConfig withBackfill(BackfillPolicy policy) {
         return new GatehouseConfig(source, pluginsDir, pluginQuietPeriod, leakCheckTimeout, heartbeatFile, heartbeatInterval,
-                health, admin, workspaces, secrets, policy);
+                health, admin, workspaces, secrets, policy, cluster);
+    }
+
+    /** @return a copy in cluster mode with these settings, or running alone (embedding and tests) */
+    public GatehouseConfig withCluster(Optional<ClusterSettings> settings) {
+        return new GatehouseConfig(source, pluginsDir, pluginQuietPeriod, leakCheckTimeout, heartbeatFile, heartbeatInterval,
+                health, admin, workspaces, secrets, backfill, settings);
     }
 
     @Override
     public String toString() {
         return "GatehouseConfig[" + source + ", plugins=" + pluginsDir + ", heartbeat=" + heartbeatFile.orElse(null)
-                 + ", health=" + health + ", backfill=" + backfill + ", admin=" + admin + ", workspaces=" + allPlatforms() + "]";
+                 + ", health=" + health + ", backfill=" + backfill + ", cluster=" + cluster.map(Object::toString).orElse("none") + ", admin=" + admin + ", workspaces=" + allPlatforms() + "]";
     }
 }

@@ -52,6 +52,13 @@ public record HealthPolicy(
                 true, 10, Duration.ofSeconds(60));
     }
 
+    /** A copy with another close bound. */
+    public HealthPolicy withCloseTimeout(Duration d) {
+        return new HealthPolicy(checkInterval, fastCheckInterval, staleAfter, maxReconnectAttempts, backoffBase, backoffCap, d,
+                openTimeout, outageReportAfter, probeTimeout, flapDetection, flapWindow, flapDownRatio, stormGuard,
+                stormMaxDisconnects, stormWindow);
+    }
+
     /** Every duration scaled by one factor (for simulations and benchmarks). */
     public HealthPolicy scaled(double factor) {
         return new HealthPolicy(s(checkInterval, factor), s(fastCheckInterval, factor), s(staleAfter, factor),

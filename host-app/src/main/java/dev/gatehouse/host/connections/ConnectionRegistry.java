@@ -2,6 +2,7 @@ package dev.gatehouse.host.connections;
 
 import dev.gatehouse.api.GatewayConnection;
 import dev.gatehouse.api.GatewaySettingsException;
+import dev.gatehouse.host.cluster.Ownership;
 import dev.gatehouse.host.config.HealthPolicy;
 import dev.gatehouse.host.config.PlatformSettings;
 import dev.gatehouse.host.events.EventDispatcher;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,6 +55,10 @@ public final class ConnectionRegistry {
         private final PluginTransport transport;
         /** Guarded by the registry. */
         private boolean enabled;
+        /** Whether this host holds the connection's lease (always, running alone); written under the registry's lock. */
+        private volatile boolean owned;
+        /** The lease it was granted under; read before each open. */
+        private volatile long fence;
 
         Entry(ConnectionKey key, Supervisor supervisor, PluginTransport transport, boolean enabled) {
             this.key = key;
@@ -72,6 +78,11 @@ public final class ConnectionRegistry {
         public PluginTransport transport() {
             return transport;
         }
+
+        /** The lease this host holds the connection under, if it does. */
+        public OptionalLong lease() {
+            return owned ? OptionalLong.of(fence) : OptionalLong.empty();
+        }
     }
 
     /** What the registry needs from the host. */
@@ -84,6 +95,8 @@ public final class ConnectionRegistry {
     static final Duration VALIDATE_BOUND = Duration.ofSeconds(10);
 
     private final Deps deps;
+    /** Which connections this host may run; set once, before the first add. */
+    private volatile Ownership ownership = Ownership.ALONE;
     private final List<Consumer<Entry>> added = new CopyOnWriteArrayList<>();
     private final List<Consumer<ConnectionKey>> removed = new CopyOnWriteArrayList<>();
     private volatile HealthPolicy policy;
@@ -107,6 +120,24 @@ public final class ConnectionRegistry {
     public ConnectionRegistry(Deps deps, HealthPolicy policy) {
         this.deps = deps;
         this.policy = policy;
+    }
+
+    /**
+     * Runs only the connections {@code o} grants this host (cluster mode); call before the first add.
+     * Running alone (the default) every configured connection is owned.
+     */
+    public void ownership(Ownership o) {
+        this.ownership = o;
+    }
+
+    /** Whether connections need a lease before they run (cluster mode). */
+    private boolean leased() {
+        return ownership != Ownership.ALONE;
+    }
+
+    /** Whether a connection runs now: configured, enabled and owned; guarded by this. */
+    private static boolean runs(Entry e) {
+        return e.enabled && e.owned;
     }
 
     /**
@@ -153,10 +184,12 @@ public final class ConnectionRegistry {
             for (Consumer<Entry> l : added) {
                 l.accept(e);
             }
-            if (ps.enabled()) {
+            if (runs(e)) {
                 e.supervisor.start();
-            } else {
+            } else if (!ps.enabled()) {
                 log.info("{}: disabled in the configuration", key);
+            } else {
+                log.info("{}: waiting for this host to own it", key);
             }
         }
         return Optional.empty();
@@ -167,7 +200,60 @@ public final class ConnectionRegistry {
                 deps.dispatcher(), deps.probe(), () -> policy.closeTimeout(), deps.blocking());
         Supervisor sup = new Supervisor(key, transport, policy, deps.scheduler(), deps.supervision(), deps.blocking(),
                 deps.ticker(), deps.clock(), deps.jitter(), deps.exit(), deps.listener());
-        return new Entry(key, sup, transport, ps.enabled());
+        Entry e = new Entry(key, sup, transport, ps.enabled());
+        e.owned = !leased();
+        // Fencing: an attempt opens only under the lease the connection was granted with.
+        transport.openOnlyIf(() -> ownership.holds(key, e.fence) ? null
+                : "this host does not hold the lease of " + key + " any more (cluster ownership moved); not opening");
+        return e;
+    }
+
+    /**
+     * This host owns the connection now, under lease {@code fence}: starts it if it is enabled.
+     *
+     * @return whether it is configured here
+     */
+    public synchronized boolean grant(ConnectionKey key, long fence) {
+        Entry e = entries.get(key);
+        if (e == null) {
+            return false;
+        }
+        boolean was = e.owned;
+        e.fence = fence;
+        e.owned = true;
+        if (!was) {
+            log.info("{}: this host owns it now (lease {})", key, fence);
+        }
+        if (e.enabled) {
+            // A no-op when it runs already (start is judged in the mailbox, after any stop posted before it).
+            e.supervisor.start();
+        }
+        return true;
+    }
+
+    /**
+     * This host gives the connection up: stops it. Completes once its close returned or ran out its
+     * bound, also for a connection removed meanwhile whose close is still in flight.
+     */
+    public CompletionStage<Void> revoke(ConnectionKey key, String reason) {
+        synchronized (this) {
+            Entry e = entries.get(key);
+            if (e != null) {
+                e.owned = false;
+                // Posted under the lock, in the same order as the flag changes (see enable).
+                return e.supervisor.stop(reason);
+            }
+            Retirement r = retiring.get(key);
+            if (r != null) {
+                return r.entry.supervisor.stop(reason);
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** The keys of every configured connection: what this host asks the cluster to own. */
+    public synchronized java.util.Set<ConnectionKey> keys() {
+        return java.util.Set.copyOf(entries.keySet());
     }
 
     /**
@@ -246,7 +332,11 @@ public final class ConnectionRegistry {
         }
         e.enabled = true;
         // Unconditionally: start is a no-op unless stopped, judged in the mailbox after any stop queued before it.
-        e.supervisor.start();
+        if (e.owned) {
+            e.supervisor.start();
+        } else {
+            log.info("{}: enabled; another host owns it", key);
+        }
         return true;
     }
 
@@ -283,10 +373,10 @@ public final class ConnectionRegistry {
             if (e == null) {
                 return Optional.empty();
             }
-            boolean wasEnabled = e.enabled;
+            boolean wasRunning = runs(e);
             e.enabled = ps.enabled();
             e.transport.settings(ps);
-            if (wasEnabled && ps.enabled()) {
+            if (wasRunning && runs(e)) {
                 e.supervisor.handover(e.transport, "settings changed").thenAccept(r -> {
                     if (r.outcome() == HandoverResult.Outcome.FAILED) {
                         log.warn("{}: the connection with the new settings did not connect ({}); the previous one"
@@ -306,7 +396,7 @@ public final class ConnectionRegistry {
     private void restart(ConnectionKey key, Entry e) {
         e.supervisor.stop("settings changed").thenRun(() -> {
             synchronized (this) {
-                if (e.enabled && entries.get(key) == e) {
+                if (runs(e) && entries.get(key) == e) {
                     e.supervisor.start();
                 }
             }
@@ -329,7 +419,7 @@ public final class ConnectionRegistry {
     public synchronized void resumeAfterSwap(List<ConnectionKey> keys, boolean reportFreshSession) {
         for (ConnectionKey k : keys) {
             Entry e = entries.get(k);
-            if (e != null && e.enabled) {
+            if (e != null && runs(e)) {
                 e.supervisor.startAfterSwap(reportFreshSession);
             }
         }
@@ -370,6 +460,12 @@ public final class ConnectionRegistry {
     public synchronized boolean isEnabled(ConnectionKey key) {
         Entry e = entries.get(key);
         return e != null && e.enabled;
+    }
+
+    /** Whether the connection is enabled and this host owns it: whether it should be connected here. */
+    public synchronized boolean shouldRun(ConnectionKey key) {
+        Entry e = entries.get(key);
+        return e != null && runs(e);
     }
 
     /** Stops everything; completes when every close returned or timed out. */

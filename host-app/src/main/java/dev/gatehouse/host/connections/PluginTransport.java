@@ -45,6 +45,8 @@ public final class PluginTransport implements Transport {
     private final Supplier<Duration> closeTimeout;
     private final Executor pluginCalls;
     private volatile PlatformSettings settings;
+    /** Why an attempt may not open now (this host lost the connection's lease), or {@code null}. */
+    private volatile Supplier<String> openRefusal = () -> null;
     /** What each attempt borrowed, by epoch, until its close. */
     private final Map<Long, Borrowed> borrowed = new ConcurrentHashMap<>();
 
@@ -60,6 +62,11 @@ public final class PluginTransport implements Transport {
         this.probe = probe;
         this.closeTimeout = closeTimeout;
         this.pluginCalls = pluginCalls;
+    }
+
+    /** Asked before each open: a reason refuses the attempt (fencing in cluster mode). */
+    public void openOnlyIf(Supplier<String> refusal) {
+        this.openRefusal = refusal;
     }
 
     /** New settings, used from the next attempt on. */
@@ -116,6 +123,10 @@ public final class PluginTransport implements Transport {
     }
 
     private GatewayConnection open(AttemptHandle attempt, GatewayBinding b) throws Exception {
+        String refused = openRefusal.get();
+        if (refused != null) {
+            throw new IllegalStateException(refused);
+        }
         HostExecutors ex = new HostExecutors(key.platform() + "-" + key.workspace() + "-" + attempt.epoch(), b.loader(),
                 key.workspace(), key.platform(), attempt.epoch());
         borrowed.put(attempt.epoch(), new Borrowed(b, ex));

@@ -139,7 +139,7 @@ final class Swapper {
     }
 
     /**
-     * Hands each CONNECTED, enabled connection over to a new connection on {@code target}, all at once, and
+     * Hands each CONNECTED, enabled connection this host owns over to a new connection on {@code target}, all at once, and
      * waits for the results (each bounded by its supervisor; this wait is a safety net).
      */
     private Map<ConnectionKey, HandoverResult> handOver(List<ConnectionKey> keys,
@@ -147,7 +147,7 @@ final class Swapper {
         Map<ConnectionKey, CompletableFuture<HandoverResult>> pending = new LinkedHashMap<>();
         Duration spacing = Duration.ZERO;
         for (ConnectionKey k : keys) {
-            Optional<ConnectionRegistry.Entry> e = connections.get(k).filter(x -> connections.isEnabled(k));
+            Optional<ConnectionRegistry.Entry> e = connections.get(k).filter(x -> connections.shouldRun(k));
             Optional<Transport> t = target.apply(k);
             if (t.isPresent() && t.get().minimumOpenInterval().compareTo(spacing) > 0) {
                 spacing = t.get().minimumOpenInterval();

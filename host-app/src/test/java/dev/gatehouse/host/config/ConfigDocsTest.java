@@ -42,6 +42,8 @@ class ConfigDocsTest {
         DEFAULTS.put("health.flapDetection.window", c -> c.health().flapWindow());
         DEFAULTS.put("health.stormGuard.maxDisconnects", c -> (long) c.health().stormMaxDisconnects());
         DEFAULTS.put("health.stormGuard.window", c -> c.health().stormWindow());
+        DEFAULTS.put("cluster.sessionTimeout", c -> c.cluster().map(ClusterSettings::sessionTimeout)
+                .orElse(ClusterSettings.DEFAULT_SESSION_TIMEOUT));
     }
 
     private static final Map<String, String[]> rows = new LinkedHashMap<>();

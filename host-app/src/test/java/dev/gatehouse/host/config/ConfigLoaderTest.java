@@ -109,7 +109,7 @@ class ConfigLoaderTest {
     @Test
     void unknownKeysAreRejectedWithASuggestion() {
         assertInvalid("health:\n  staleAftr: 10s\n", "health.staleAftr: unknown key; did you mean 'staleAfter'?");
-        assertInvalid("heartbeet:\n  file: x\n", "heartbeet: unknown key", "known keys here: admin, backfill, health, heartbeat");
+        assertInvalid("heartbeet:\n  file: x\n", "heartbeet: unknown key", "known keys here: admin, backfill, cluster, health, heartbeat");
     }
 
     @Test
@@ -210,8 +210,10 @@ class ConfigLoaderTest {
             // the base may not exceed the cap: move the other one along where the default would be in the way
             String other = e.getKey().equals("health.backoffCap") ? "health:\n  backoffBase: 100ms\n"
                     : e.getKey().equals("health.backoffBase") ? "health:\n  backoffCap: 30d\n" : "";
-            for (String value : List.of(Durations.format(e.getValue().min()), "30d")) {
-                String yaml = other.isEmpty() ? nested(e.getKey(), value)
+            for (String value : List.of(Durations.format(e.getValue().min()), Durations.format(e.getValue().max()))) {
+                String yaml = e.getKey().startsWith("cluster.")
+                        ? "cluster:\n  zookeeper: zk:2181\n  hostId: a\n  " + e.getKey().substring("cluster.".length()) + ": " + value + "\n"
+                        : other.isEmpty() ? nested(e.getKey(), value)
                         : other + "  " + e.getKey().substring("health.".length()) + ": " + value + "\n";
                 assertThat(parse(yaml)).as(yaml).isNotNull();
             }
@@ -321,5 +323,62 @@ class ConfigLoaderTest {
     void aPathTheFileSystemCannotHoldNamesTheKey() {
         assertInvalid("plugins:\n  dir: \"plu\\0gins\"\n", "plugins.dir: is not a valid path");
         assertInvalid("heartbeat:\n  file: \"run/\\0alive\"\n", "heartbeat.file: is not a valid path");
+    }
+
+    @Test
+    void withoutAClusterSectionTheHostRunsAlone() throws Exception {
+        assertThat(parse(EXAMPLE).cluster()).isEmpty();
+    }
+
+    @Test
+    void aClusterSectionIsReadWithItsDefaultsAndACloseBoundThatFitsTheSession() throws Exception {
+        GatehouseConfig c = parse("""
+                cluster:
+                  zookeeper: zk1:2181,zk2:2181,zk3:2181/chroot
+                  hostId: ${HOST:-gh-1}
+                workspaces: {}
+                """);
+        assertThat(c.cluster()).hasValueSatisfying(cl -> {
+            assertThat(cl.zookeeper()).isEqualTo("zk1:2181,zk2:2181,zk3:2181/chroot");
+            assertThat(cl.namespace()).isEqualTo("gatehouse");
+            assertThat(cl.hostId()).isEqualTo("gh-1");
+            assertThat(cl.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
+        });
+        // Unset, the close bound is the longest a 10 s session allows: 10 s / 3 - 1 s.
+        assertThat(c.health().closeTimeout()).isEqualTo(Duration.ofMillis(2333));
+        assertThat(ClusterSettings.unsafeWith(c.cluster().get().sessionTimeout(), c.health().closeTimeout())).isNull();
+    }
+
+    @Test
+    void aCloseBoundTheSessionCannotCoverIsRejectedWithTheFix() {
+        assertInvalid("""
+                health:
+                  closeTimeout: 30s
+                cluster:
+                  zookeeper: zk1:2181
+                  hostId: a
+                  sessionTimeout: 10s
+                workspaces: {}
+                """, "cluster.sessionTimeout: 10s is shorter than 3 x (health.closeTimeout 30s + 1s) = 93s",
+                "raise cluster.sessionTimeout", "or lower health.closeTimeout");
+    }
+
+    @Test
+    void clusterSettingsOutOfRangeOrMissingAreEachNamed() {
+        assertInvalid("""
+                cluster:
+                  zookeeper: not a connect string
+                  namespace: "/bad"
+                  sessionTimeout: 2s
+                  colour: blue
+                workspaces: {}
+                """, "cluster.zookeeper: 'not a connect string' is not a ZooKeeper connect string",
+                "cluster.namespace: '/bad'", "cluster.hostId: missing", "cluster.sessionTimeout: 2s is out of range 4s to 1m",
+                "cluster.colour: unknown key");
+        assertInvalid("""
+                cluster:
+                  hostId: a
+                workspaces: {}
+                """, "cluster.zookeeper: missing");
     }
 }

@@ -1,0 +1,78 @@
+package dev.gatehouse.host.cluster;
+
+import dev.gatehouse.host.status.ClusterStatus;
+import dev.gatehouse.host.supervisor.ConnectionKey;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Which connections this host may run. Running alone, all of them; in a cluster, those whose lease
+ * this host holds, so that no connection ever has two owners. The host opens a connection only while
+ * {@link #holds} says its lease is valid, and closes it when the lease is revoked.
+ *
+ * <p>Implementations never call the host under a lock of their own and never wait on the host without
+ * a bound; the host never calls them under its registry's lock.
+ */
+public interface Ownership extends AutoCloseable {
+
+    /** What the ownership asks of the host. */
+    interface Owner {
+        /**
+         * This host now owns the connection, under the lease {@code fence} (a number that grows with each
+         * new lease on that connection): open it if it is enabled.
+         */
+        void grant(ConnectionKey key, long fence);
+
+        /**
+         * This host must give the connection up: close it. Completes once it is closed (or its close ran
+         * out its bound); only then may another host own it.
+         */
+        CompletionStage<Void> revoke(ConnectionKey key, String reason);
+    }
+
+    /**
+     * Joins: from now on the owner is granted and revoked connections among {@code wanted}.
+     *
+     * @throws IllegalStateException with what to do, if this host cannot join (e.g. its id is taken)
+     */
+    void start(Owner owner, Set<ConnectionKey> wanted);
+
+    /** The connections this host is configured to run changed (added, removed, enabled, disabled). */
+    void wanted(Set<ConnectionKey> keys);
+
+    /** Whether this host still holds the lease it was granted {@code key} under. Cheap; called before each open. */
+    boolean holds(ConnectionKey key, long fence);
+
+    /** What this host knows of the cluster now; never blocks on the network. */
+    ClusterStatus status();
+
+    /** Revokes every connection (waiting for their closes, bounded), then leaves the cluster. */
+    @Override
+    void close();
+
+    /** A host running alone: owns everything, forever. */
+    Ownership ALONE = new Ownership() {
+        @Override
+        public void start(Owner owner, Set<ConnectionKey> wanted) {
+            wanted.forEach(k -> owner.grant(k, 0));
+        }
+
+        @Override
+        public void wanted(Set<ConnectionKey> keys) {
+        }
+
+        @Override
+        public boolean holds(ConnectionKey key, long fence) {
+            return true;
+        }
+
+        @Override
+        public ClusterStatus status() {
+            return null;
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+}
