@@ -208,8 +208,9 @@ public final class ZooKeeperOwnership implements Ownership {
     /** Fences on time: the lease clock ran out, so nothing may stay open. */
     private void checkLease() {
         if (!closed && !mine.isEmpty() && !lease.held(ticker.nanos())) {
-            fence("no answer from ZooKeeper for too long: its session may expire within "
-                    + Durations.format(closeTimeout.plus(ClusterSettings.SAFETY_MARGIN)));
+            fence("no answer from ZooKeeper for too long: closing what this host owns while its session is surely"
+                    + " still valid (it could expire " + Durations.format(closeTimeout.plus(ClusterSettings.SAFETY_MARGIN))
+                    + " from now at the earliest)");
         }
     }
 
