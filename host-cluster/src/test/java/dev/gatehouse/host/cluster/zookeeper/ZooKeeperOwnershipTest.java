@@ -59,10 +59,9 @@ class ZooKeeperOwnershipTest {
         final Map<ConnectionKey, Long> running = new ConcurrentHashMap<>();
         final List<String> log = new CopyOnWriteArrayList<>();
 
-        Host(String id) {
+        Host(String id, String connect) {
             this.id = id;
-            this.ownership = new ZooKeeperOwnership(new ClusterSettings(zk.getConnectString(), "test", id, SESSION), CLOSE,
-                    Ticker.system());
+            this.ownership = new ZooKeeperOwnership(new ClusterSettings(connect, "test", id, SESSION), CLOSE, Ticker.system());
         }
 
         Host start(List<ConnectionKey> wanted) {
@@ -116,7 +115,11 @@ class ZooKeeperOwnershipTest {
     }
 
     Host host(String id) {
-        Host h = new Host(id);
+        return host(id, zk.getConnectString());
+    }
+
+    Host host(String id, String connect) {
+        Host h = new Host(id, connect);
         hosts.add(h);
         return h;
     }
@@ -265,5 +268,36 @@ class ZooKeeperOwnershipTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(a.running.keySet()).containsExactlyInAnyOrderElementsOf(next));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(a.ownership.status().owners().stream()
                 .map(o -> new ConnectionKey(o.workspace(), o.platform())).toList()).containsExactlyInAnyOrderElementsOf(next));
+    }
+
+    @Test
+    void aHostCutOffFromZooKeeperClosesEverythingBeforeAnotherHostTakesItsConnections() throws Exception {
+        try (BlackHoleProxy proxy = new BlackHoleProxy(zk.getPort())) {
+            Host a = host("a", "127.0.0.1:" + proxy.port()).start(KEYS);
+            Host b = host("b").start(KEYS);
+            await().atMost(Duration.ofSeconds(20)).until(() -> runners(List.of(a, b)).size() == 12
+                    && shares(runners(List.of(a, b))).values().stream().allMatch(n -> n == 6));
+            List<ConnectionKey> ofA = new ArrayList<>(a.running.keySet());
+            long t0 = System.nanoTime();
+            proxy.blackHole(true);
+            await().atMost(SESSION).until(() -> a.running.isEmpty());
+            long fenced = System.nanoTime() - t0;
+            await().atMost(SESSION.plusSeconds(5)).until(() -> b.running.keySet().containsAll(ofA));
+            long takenOver = System.nanoTime() - t0;
+            System.out.printf("partition: a closed its %d connections %d ms after it was cut off; b ran them %d ms after"
+                    + " (session timeout %d ms)%n", ofA.size(), fenced / 1_000_000, takenOver / 1_000_000, SESSION.toMillis());
+            assertThat(violations).as("never two hosts at once").isEmpty();
+            assertThat(Duration.ofNanos(fenced).plus(CLOSE)).isLessThan(SESSION);
+            assertThat(Duration.ofNanos(takenOver)).isGreaterThan(Duration.ofNanos(fenced).plus(CLOSE));
+
+            // The partition heals: a rejoins (its old session is gone) and takes its share back, one owner each.
+            proxy.blackHole(false);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Map<ConnectionKey, String> r = runners(List.of(a, b));
+                assertThat(r).hasSize(12);
+                assertThat(shares(r)).containsOnly(Map.entry("a", 6L), Map.entry("b", 6L));
+            });
+            assertThat(violations).isEmpty();
+        }
     }
 }
