@@ -5,6 +5,8 @@ import dev.gatehouse.host.exit.ExitCodes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,15 +51,32 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     static void print(JsonNode s, PrintWriter out) {
-        String f = "%-14s %-9s %-12s %5s  %-20s %6s %7s %4s %5s %6s %7s  %s%n";
+        JsonNode cluster = s.path("cluster");
+        boolean clustered = cluster.isObject();
+        String f = "%-14s %-9s %-12s %5s  %-20s %6s %7s %4s %5s %6s %7s  " + (clustered ? "%-16s " : "%s") + "%s%n";
         out.printf(f, "WORKSPACE", "PLATFORM", "STATE", "EPOCH", "SINCE", "FORCED", "LIBRARY", "FLAP", "STORM", "MANUAL",
-                "SOCKETS", "LAST ERROR");
+                "SOCKETS", clustered ? "OWNER" : "", "LAST ERROR");
         for (JsonNode c : s.get("connections")) {
-            out.printf(f, c.get("workspace").asText(), c.get("platform").asText(), c.get("state").asText(),
+            String owner = c.path("owner").isTextual() ? c.get("owner").asText() : "-";
+            // A connection another host owns is stopped here (its state is that host's to show); one without an
+            // owner is waiting for a host to take it.
+            String state = c.get("state").asText();
+            if (clustered && state.equals("STOPPED") && !owner.equals(cluster.path("hostId").asText())) {
+                state = owner.equals("-") ? "UNOWNED" : "ELSEWHERE";
+            }
+            out.printf(f, c.get("workspace").asText(), c.get("platform").asText(), state,
                     c.get("epoch").asText(), c.get("stateSince").asText("").replaceFirst("\\.\\d+Z$", "Z"),
                     c.get("forcedReconnects").asText(), c.get("libraryReconnects").asText(), c.get("flapReconnects").asText(),
                     c.get("stormReconnects").asText(), c.get("manualReconnects").asText(), c.get("sockets").asText(),
-                    c.get("lastError").isNull() ? "-" : c.get("lastError").asText());
+                    clustered ? owner : "", c.get("lastError").isNull() ? "-" : c.get("lastError").asText());
+        }
+        if (clustered) {
+            List<String> members = new ArrayList<>();
+            cluster.path("members").forEach(m -> members.add(m.asText()));
+            out.println();
+            out.printf("cluster: this host %s, members %s, ZooKeeper %s%s%n", cluster.path("hostId").asText(), members,
+                    cluster.path("zookeeper").asText(), cluster.path("fenced").isTextual()
+                            ? ", FENCED (owns nothing): " + cluster.get("fenced").asText() : "");
         }
         out.println();
         out.printf("%-22s %-10s %-9s %-16s %s%n", "PLUGIN", "VERSION", "STATE", "PLATFORMS", "NOTE");
