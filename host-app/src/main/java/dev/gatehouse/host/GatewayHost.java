@@ -330,14 +330,21 @@ public final class GatewayHost implements AutoCloseable, HostControl {
             add(ps);
         }
         ConnectionRegistry connections = r.connections();
+        if (c.cluster().isPresent()) {
+            r.metrics().bindCluster(() -> r.ownership().status(),
+                    () -> (int) connections.all().stream().filter(e -> e.lease().isPresent()).count());
+        }
         r.ownership().start(new Ownership.Owner() {
             @Override
             public void grant(ConnectionKey key, long fence) {
-                connections.grant(key, fence);
+                if (connections.grant(key, fence)) {
+                    r.metrics().ownershipChanged(Ownership.Change.GRANTED.label());
+                }
             }
 
             @Override
-            public CompletionStage<Void> revoke(ConnectionKey key, String reason) {
+            public CompletionStage<Void> revoke(ConnectionKey key, Ownership.Change why, String reason) {
+                r.metrics().ownershipChanged(why.label());
                 return connections.revoke(key, reason);
             }
         }, connections.keys());

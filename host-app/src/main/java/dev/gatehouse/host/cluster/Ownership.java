@@ -15,6 +15,25 @@ import java.util.concurrent.CompletionStage;
  */
 public interface Ownership extends AutoCloseable {
 
+    /** Why a connection's ownership changed here (the {@code reason} label of {@code gatehouse_ownership_changes_total}). */
+    enum Change {
+        /** This host took the connection. */
+        GRANTED,
+        /** Handed to another host to balance the shares (a host joined, or this one has more than its share). */
+        MOVED,
+        /** This host is no longer configured to run it. */
+        UNCONFIGURED,
+        /** This host lost its lease (cut off from ZooKeeper, or its session ended): closed before another host can own it. */
+        FENCED,
+        /** This host is leaving the cluster (shutting down). */
+        LEAVING;
+
+        /** The metric label. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /** What the ownership asks of the host. */
     interface Owner {
         /**
@@ -27,7 +46,7 @@ public interface Ownership extends AutoCloseable {
          * This host must give the connection up: close it. Completes once it is closed (or its close ran
          * out its bound); only then may another host own it.
          */
-        CompletionStage<Void> revoke(ConnectionKey key, String reason);
+        CompletionStage<Void> revoke(ConnectionKey key, Change why, String reason);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.gatehouse.host.metrics;
 
+import dev.gatehouse.host.status.ClusterStatus;
 import dev.gatehouse.host.status.ConnectionState;
 import dev.gatehouse.host.status.OutageEvent;
 import dev.gatehouse.host.status.ReconnectKind;
@@ -72,6 +73,26 @@ public final class HostMetrics implements SupervisorListener, AutoCloseable {
         Gauge.builder("gatehouse.plugin.loaders.pending", unloadedLoadersPending::getAsInt)
                 .description("unloaded plugin class loaders not yet garbage-collected (the leak check still watches them)")
                 .register(registry);
+    }
+
+    /**
+     * Cluster mode's meters: {@code gatehouse_cluster_members} (live hosts this host sees) and
+     * {@code gatehouse_owned_connections} (connections this host holds the lease of).
+     */
+    public void bindCluster(java.util.function.Supplier<ClusterStatus> status, java.util.function.IntSupplier owned) {
+        Gauge.builder("gatehouse.cluster.members", () -> {
+            ClusterStatus s = status.get();
+            return s == null ? 0 : s.members().size();
+        }).description("live hosts of the cluster, as this host sees them").register(registry);
+        Gauge.builder("gatehouse.owned.connections", owned::getAsInt)
+                .description("connections this host holds the lease of").register(registry);
+    }
+
+    /** A connection's ownership changed here: {@code gatehouse_ownership_changes_total{reason}}. */
+    public void ownershipChanged(String reason) {
+        Counter.builder("gatehouse.ownership.changes").tag("reason", reason)
+                .description("connections taken (granted) or given up (moved, unconfigured, fenced, leaving) by this host")
+                .register(registry).increment();
     }
 
     /** Registers a connection's meters. */

@@ -141,7 +141,7 @@ class OwnershipGateTest {
                 && acme().lastError().contains("does not hold the lease"));
         assertThat(server.connectionsOf("acme")).as("no socket opened without the lease").isEqualTo(1);
 
-        ownership.owner.revoke(ACME, "moved").toCompletableFuture().get();
+        ownership.owner.revoke(ACME, Ownership.Change.MOVED, "moved").toCompletableFuture().get();
         assertThat(acme().state()).isEqualTo(ConnectionState.STOPPED);
 
         // Owned again under a new lease: it runs again.

@@ -2,6 +2,7 @@ package dev.gatehouse.host.cluster.zookeeper;
 
 import dev.gatehouse.api.Durations;
 import dev.gatehouse.host.cluster.Ownership;
+import dev.gatehouse.host.cluster.Ownership.Change;
 import dev.gatehouse.host.config.ClusterSettings;
 import dev.gatehouse.host.exec.DaemonThreads;
 import dev.gatehouse.host.status.ClusterStatus;
@@ -224,7 +225,7 @@ public final class ZooKeeperOwnership implements Ownership {
         }
         Owner o = owner;
         for (ConnectionKey k : held) {
-            o.revoke(k, "cluster: " + reason);
+            o.revoke(k, Change.FENCED, "cluster: " + reason);
         }
     }
 
@@ -295,13 +296,13 @@ public final class ZooKeeperOwnership implements Ownership {
                     take(k, o.fence());
                 }
             } else if (ours) {
-                release(k, "moved to host '" + target.get(e.getKey()) + "' (balancing)");
+                release(k, Change.MOVED, "moved to host '" + target.get(e.getKey()) + "' (balancing)");
             }
         }
         for (Map.Entry<String, OwnerNode> e : owners.entrySet()) {
             ConnectionKey k = keyOf(e.getKey());
             if (k != null && e.getValue().session() == sid && !keys.containsKey(e.getKey()) && !releasing.contains(k)) {
-                release(k, "no longer configured on this host");
+                release(k, Change.UNCONFIGURED, "no longer configured on this host");
             }
         }
     }
@@ -359,11 +360,11 @@ public final class ZooKeeperOwnership implements Ownership {
     }
 
     /** Closes the connection here, then deletes its owner node (if still this session's) for the target to take. */
-    private void release(ConnectionKey k, String reason) {
+    private void release(ConnectionKey k, Change why, String reason) {
         releasing.add(k);
         mine.remove(k);
         log.info("cluster: host '{}' gives up {}: {}", settings.hostId(), k, reason);
-        owner.revoke(k, "cluster: " + reason).toCompletableFuture()
+        owner.revoke(k, why, "cluster: " + reason).toCompletableFuture()
                 .orTimeout(closeTimeout.toMillis() + 2000, TimeUnit.MILLISECONDS)
                 .whenComplete((v, err) -> loop.execute(() -> {
                     try {
@@ -408,7 +409,7 @@ public final class ZooKeeperOwnership implements Ownership {
         for (ConnectionKey k : new ArrayList<>(mine.keySet())) {
             mine.remove(k);
             if (o != null) {
-                closes.add(o.revoke(k, "host leaving the cluster").toCompletableFuture());
+                closes.add(o.revoke(k, Change.LEAVING, "host leaving the cluster").toCompletableFuture());
             }
         }
         try {

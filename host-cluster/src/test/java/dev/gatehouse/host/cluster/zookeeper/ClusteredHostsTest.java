@@ -119,6 +119,8 @@ class ClusteredHostsTest {
         // Ready is about what a host owns: the connections the other host runs are not its problem.
         assertThat(a.isReady()).isTrue();
         assertThat(b.isReady()).isTrue();
+        assertThat(a.scrapeMetrics()).contains("gatehouse_cluster_members 2.0", "gatehouse_owned_connections 3.0",
+                "gatehouse_ownership_changes_total{reason=\"granted\"}");
 
         // b leaves: it closes its connections, then a opens them.
         List<String> ofB = connected(b);
@@ -127,6 +129,8 @@ class ClusteredHostsTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(connected(a)).containsExactlyInAnyOrderElementsOf(WORKSPACES));
         ofB.forEach(w -> assertThat(server.live(w)).isEqualTo(1));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(a.scrapeMetrics())
+                .contains("gatehouse_cluster_members 1.0", "gatehouse_owned_connections 6.0"));
         WORKSPACES.forEach(w -> assertThat(server.maxLive(w)).as("%s: never two sockets at once", w).isEqualTo(1));
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.host.cluster.Ownership;
+import dev.gatehouse.host.cluster.Ownership.Change;
 import dev.gatehouse.host.config.ClusterSettings;
 import dev.gatehouse.host.supervisor.ConnectionKey;
 import dev.gatehouse.host.time.Ticker;
@@ -81,8 +82,8 @@ class ZooKeeperOwnershipTest {
         }
 
         @Override
-        public CompletionStage<Void> revoke(ConnectionKey key, String reason) {
-            log.add("revoke " + key + ": " + reason);
+        public CompletionStage<Void> revoke(ConnectionKey key, Change why, String reason) {
+            log.add("revoke " + key + " " + why + ": " + reason);
             CompletableFuture<Void> closed = new CompletableFuture<>();
             closer.schedule(() -> {
                 if (running.remove(key) != null) {
