@@ -232,23 +232,27 @@ public final class ConnectionRegistry {
     }
 
     /**
-     * This host gives the connection up: stops it. Completes once its close returned or ran out its
-     * bound, also for a connection removed meanwhile whose close is still in flight.
+     * This host gives the connection up: stops it. Completes once its close really returned, not when
+     * it ran out its bound: another host may own the connection once this completes, so a hung close
+     * keeps it here (and {@code /livez} reports the hung call). Also for a connection removed meanwhile
+     * whose close is still in flight.
      */
     public CompletionStage<Void> revoke(ConnectionKey key, String reason) {
         synchronized (this) {
             Entry e = entries.get(key);
+            Retirement r = retiring.get(key);
+            Supervisor sup;
             if (e != null) {
                 e.owned = false;
-                // Posted under the lock, in the same order as the flag changes (see enable).
-                return e.supervisor.stop(reason);
+                sup = e.supervisor;
+            } else if (r != null) {
+                sup = r.entry.supervisor;
+            } else {
+                return CompletableFuture.completedFuture(null);
             }
-            Retirement r = retiring.get(key);
-            if (r != null) {
-                return r.entry.supervisor.stop(reason);
-            }
+            // Posted under the lock, in the same order as the flag changes (see enable).
+            return sup.stop(reason).thenCompose(v -> sup.quiesced());
         }
-        return CompletableFuture.completedFuture(null);
     }
 
     /** The keys of every configured connection: what this host asks the cluster to own. */

@@ -364,8 +364,9 @@ public final class ZooKeeperOwnership implements Ownership {
         releasing.add(k);
         mine.remove(k);
         log.info("cluster: host '{}' gives up {}: {}", settings.hostId(), k, reason);
+        // No bound here: the node is given back only once the connection is really closed (a hung close keeps
+        // it, and the host's /livez reports the hung call).
         owner.revoke(k, why, "cluster: " + reason).toCompletableFuture()
-                .orTimeout(closeTimeout.toMillis() + 2000, TimeUnit.MILLISECONDS)
                 .whenComplete((v, err) -> loop.execute(() -> {
                     try {
                         deleteIfOurs(k);
