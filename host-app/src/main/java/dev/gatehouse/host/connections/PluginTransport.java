@@ -11,6 +11,7 @@ import dev.gatehouse.host.plugins.PluginRuntime;
 import dev.gatehouse.host.plugins.PluginRuntime.GatewayBinding;
 import dev.gatehouse.host.supervisor.AttemptHandle;
 import dev.gatehouse.host.supervisor.ConnectionKey;
+import dev.gatehouse.host.supervisor.NotOwnedException;
 import dev.gatehouse.host.supervisor.Transport;
 import java.net.URI;
 import java.time.Duration;
@@ -125,7 +126,7 @@ public final class PluginTransport implements Transport {
     private GatewayConnection open(AttemptHandle attempt, GatewayBinding b) throws Exception {
         String refused = openRefusal.get();
         if (refused != null) {
-            throw new IllegalStateException(refused);
+            throw new NotOwnedException(refused);
         }
         HostExecutors ex = new HostExecutors(key.platform() + "-" + key.workspace() + "-" + attempt.epoch(), b.loader(),
                 key.workspace(), key.platform(), attempt.epoch());

@@ -27,6 +27,8 @@ final class Attempt {
     /** Set once the host decided this attempt is over; its connection is then closed exactly once. */
     boolean retired;
     boolean closeIssued;
+    /** Its open was refused because this host does not own the connection (not counted as a failure). */
+    boolean notOwned;
     Cancellable timeout = Cancellable.NONE;
 
     Attempt(Supervisor owner, ConnectionKey key, long epoch, ReconnectKind kind, Transport transport) {

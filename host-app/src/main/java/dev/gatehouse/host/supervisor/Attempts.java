@@ -261,7 +261,8 @@ final class Attempts {
             } catch (Throwable t) {
                 mailbox.post(() -> {
                     if (isActive(a) && a.phase == Phase.OPENING && !a.retired) {
-                        outcomes.failed().accept(a, "open failed: " + describe(t));
+                        a.notOwned = t instanceof NotOwnedException;
+                        outcomes.failed().accept(a, a.notOwned ? t.getMessage() : "open failed: " + describe(t));
                     }
                     finished(call);
                 });

@@ -387,8 +387,15 @@ public final class Supervisor {
             return;
         }
         attempts.end(a);
-        failures++;
         tally.lastError = cause;
+        if (a.notOwned) {
+            // Not the connection's failure: this host may not run it now; the ownership decides what follows.
+            ticks.cancel();
+            transition(STOPPED, cause);
+            downtime.stopped(ticker.nanos(), clock.instant());
+            return;
+        }
+        failures++;
         if (failures >= policy.maxReconnectAttempts()) {
             gaveUp = true;
             ticks.cancel();

@@ -140,6 +140,9 @@ class OwnershipGateTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> acme().lastError() != null
                 && acme().lastError().contains("does not hold the lease"));
         assertThat(server.connectionsOf("acme")).as("no socket opened without the lease").isEqualTo(1);
+        // Not a failure of the connection: stopped, no attempt counted (a count could end the process).
+        assertThat(acme().state()).isEqualTo(ConnectionState.STOPPED);
+        assertThat(acme().consecutiveFailures()).isZero();
 
         ownership.owner.revoke(ACME, Ownership.Change.MOVED, "moved").toCompletableFuture().get();
         assertThat(acme().state()).isEqualTo(ConnectionState.STOPPED);
