@@ -257,7 +257,7 @@ public final class GatewayHost implements AutoCloseable, HostControl {
                             + " cluster implementation is on the class path; run the gatehouse distribution, or add the"
                             + " dev.gatehouse:host-cluster dependency when embedding (or remove the cluster section to run alone)"));
         }
-        return provider.create(c.cluster().get(), c.health().closeTimeout());
+        return provider.create(c.cluster().get(), () -> config.health().closeTimeout());
     }
 
     /** Tells the cluster which connections this host is configured to run. */

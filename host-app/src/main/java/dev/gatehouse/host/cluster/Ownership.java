@@ -43,16 +43,15 @@ public interface Ownership extends AutoCloseable {
         void grant(ConnectionKey key, long fence);
 
         /**
-         * This host must give the connection up: close it. Completes once it is closed (or its close ran
-         * out its bound); only then may another host own it.
+         * This host must give the connection up: close it. Completes once its close returned; only then
+         * may another host own it (unless the lease ran out meanwhile: then the lease clock's bound holds).
          */
         CompletionStage<Void> revoke(ConnectionKey key, Change why, String reason);
     }
 
     /**
-     * Joins: from now on the owner is granted and revoked connections among {@code wanted}.
-     *
-     * @throws IllegalStateException with what to do, if this host cannot join (e.g. its id is taken)
+     * Joins: from now on the owner is granted and revoked connections among {@code wanted}. Returns at
+     * once; what keeps this host from owning anything (no ensemble, its id taken) shows in {@link #status()}.
      */
     void start(Owner owner, Set<ConnectionKey> wanted);
 
@@ -69,11 +68,10 @@ public interface Ownership extends AutoCloseable {
     @Override
     void close();
 
-    /** A host running alone: owns everything, forever. */
+    /** A host running alone: owns everything, forever (the registry makes each connection owned as it is added). */
     Ownership ALONE = new Ownership() {
         @Override
         public void start(Owner owner, Set<ConnectionKey> wanted) {
-            wanted.forEach(k -> owner.grant(k, 0));
         }
 
         @Override

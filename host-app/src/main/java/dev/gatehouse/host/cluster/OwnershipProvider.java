@@ -2,6 +2,7 @@ package dev.gatehouse.host.cluster;
 
 import dev.gatehouse.host.config.ClusterSettings;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Makes the {@link Ownership} of cluster mode. Found with {@link java.util.ServiceLoader} on the host's
@@ -12,8 +13,9 @@ public interface OwnershipProvider {
 
     /**
      * @param settings the configuration's cluster section
-     * @param closeTimeout how long the host's close of a connection may take at most (the fence starts
+     * @param closeTimeout how long the host's close of a connection may take at most, now (a configuration
+     *        reload may change it; the fence starts
      *        this much, plus a margin, before the lease could end)
      */
-    Ownership create(ClusterSettings settings, Duration closeTimeout);
+    Ownership create(ClusterSettings settings, Supplier<Duration> closeTimeout);
 }

@@ -163,8 +163,9 @@ public final class ConfigApplier implements AutoCloseable {
             }
         }
         if (!old.pluginsDir().equals(next.pluginsDir()) || !old.heartbeatFile().equals(next.heartbeatFile())
-                || !old.heartbeatInterval().equals(next.heartbeatInterval()) || !old.admin().equals(next.admin())) {
-            String note = "plugins, heartbeat and admin settings take effect after a restart";
+                || !old.heartbeatInterval().equals(next.heartbeatInterval()) || !old.admin().equals(next.admin())
+                || !old.cluster().equals(next.cluster())) {
+            String note = "plugins, heartbeat, admin and cluster settings take effect after a restart";
             log.warn("configuration reload: {}", note);
             changes.add(note);
         }

@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 final class LeaseClock {
 
-    private final long leadNanos;
+    private long leadNanos;
     private long sessionNanos;
     /** Send time of the last answered request; valid only if {@link #confirmed}. */
     private long confirmedSend;
@@ -29,6 +29,11 @@ final class LeaseClock {
     LeaseClock(Duration sessionTimeout, Duration lead) {
         this.sessionNanos = sessionTimeout.toNanos();
         this.leadNanos = lead.toNanos();
+    }
+
+    /** A new lead (the host's close bound changed with a configuration reload). */
+    synchronized void lead(Duration lead) {
+        leadNanos = lead.toNanos();
     }
 
     /** The session timeout the server granted (it may shorten the requested one). */

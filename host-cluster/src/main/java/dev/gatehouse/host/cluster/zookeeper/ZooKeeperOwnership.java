@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.cache.ChildData;
@@ -61,7 +62,8 @@ public final class ZooKeeperOwnership implements Ownership {
     static final String OWNERS = "/owners";
 
     private final ClusterSettings settings;
-    private final Duration closeTimeout;
+    /** The host's close bound now: the fence starts that much (plus a margin) before the lease could end. */
+    private final Supplier<Duration> closeTimeout;
     private final Ticker ticker;
     private final CuratorFramework client;
     private final CuratorCache cache;
@@ -84,11 +86,11 @@ public final class ZooKeeperOwnership implements Ownership {
     private volatile long sessionId;
     private volatile boolean closed;
 
-    public ZooKeeperOwnership(ClusterSettings settings, Duration closeTimeout, Ticker ticker) {
+    public ZooKeeperOwnership(ClusterSettings settings, Supplier<Duration> closeTimeout, Ticker ticker) {
         this.settings = settings;
         this.closeTimeout = closeTimeout;
         this.ticker = ticker;
-        this.lease = new LeaseClock(settings.sessionTimeout(), closeTimeout.plus(ClusterSettings.SAFETY_MARGIN));
+        this.lease = new LeaseClock(settings.sessionTimeout(), closeTimeout.get().plus(ClusterSettings.SAFETY_MARGIN));
         this.probeEvery = settings.sessionTimeout().dividedBy(6);
         int session = (int) settings.sessionTimeout().toMillis();
         this.client = CuratorFrameworkFactory.builder()
@@ -208,10 +210,11 @@ public final class ZooKeeperOwnership implements Ownership {
 
     /** Fences on time: the lease clock ran out, so nothing may stay open. */
     private void checkLease() {
+        Duration lead = closeTimeout.get().plus(ClusterSettings.SAFETY_MARGIN);
+        lease.lead(lead);
         if (!closed && !mine.isEmpty() && !lease.held(ticker.nanos())) {
             fence("no answer from ZooKeeper for too long: closing what this host owns while its session is surely"
-                    + " still valid (it could expire " + Durations.format(closeTimeout.plus(ClusterSettings.SAFETY_MARGIN))
-                    + " from now at the earliest)");
+                    + " still valid (it could expire " + Durations.format(lead) + " from now at the earliest)");
         }
     }
 
@@ -415,9 +418,9 @@ public final class ZooKeeperOwnership implements Ownership {
         }
         try {
             CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new))
-                    .get(closeTimeout.toMillis() + 2000, TimeUnit.MILLISECONDS);
+                    .get(closeTimeout.get().toMillis() + 2000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            log.warn("cluster: not every connection closed within {}; leaving anyway", Durations.format(closeTimeout));
+            log.warn("cluster: not every connection closed within {}; leaving anyway", Durations.format(closeTimeout.get()));
         }
         watch.shutdownNow();
         loop.shutdownNow();

@@ -64,4 +64,12 @@ class LeaseClockTest {
         // Just before the next probe's answer, the lease must still hold with room to spare.
         assertThat(c.fenceAt() - probeEvery).isGreaterThanOrEqualTo(3 * S);
     }
+
+    @Test
+    void aLongerCloseBoundFromAReloadMovesTheFenceEarlier() {
+        LeaseClock c = new LeaseClock(Duration.ofSeconds(12), Duration.ofSeconds(3));
+        c.answered(100 * S);
+        c.lead(Duration.ofSeconds(4));
+        assertThat(c.fenceAt()).isEqualTo(105 * S);
+    }
 }

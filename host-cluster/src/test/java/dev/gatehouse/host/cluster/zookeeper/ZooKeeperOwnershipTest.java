@@ -62,7 +62,7 @@ class ZooKeeperOwnershipTest {
 
         Host(String id, String connect) {
             this.id = id;
-            this.ownership = new ZooKeeperOwnership(new ClusterSettings(connect, "test", id, SESSION), CLOSE, Ticker.system());
+            this.ownership = new ZooKeeperOwnership(new ClusterSettings(connect, "test", id, SESSION), () -> CLOSE, Ticker.system());
         }
 
         Host start(List<ConnectionKey> wanted) {
