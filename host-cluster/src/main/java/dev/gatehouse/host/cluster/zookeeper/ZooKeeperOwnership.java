@@ -114,7 +114,15 @@ public final class ZooKeeperOwnership implements Ownership {
         this.owner = o;
         this.wanted = Set.copyOf(keys);
         client.getConnectionStateListenable().addListener((c, state) -> stateChanged(state));
-        cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> reconcileSoon()).build());
+        // Nodes come and go: decide again. A member node's data changes with every probe; that decides nothing.
+        cache.listenable().addListener(CuratorCacheListener.builder()
+                .forCreates(d -> reconcileSoon())
+                .forDeletes(d -> reconcileSoon())
+                .forChanges((before, after) -> {
+                    if (after.getPath().startsWith(OWNERS + "/")) {
+                        reconcileSoon();
+                    }
+                }).build());
         client.start();
         cache.start();
         long every = probeEvery.toNanos();
