@@ -60,11 +60,16 @@ class ClusteredHostsTest {
     }
 
     GatewayHost host(String id) throws Exception {
+        return host(id, zk.getConnectString(), WORKSPACES);
+    }
+
+    /** A started host with its own folder, plugin and configuration, in the cluster of {@code zookeeper}. */
+    GatewayHost host(String id, String zookeeper, List<String> workspaces) throws Exception {
         Path home = Files.createDirectories(dir.resolve(id));
         Files.createDirectories(home.resolve("plugins"));
         Files.copy(PluginJars.testPlugin(), home.resolve("plugins/loopback.jar"));
         StringBuilder ws = new StringBuilder();
-        for (String w : WORKSPACES) {
+        for (String w : workspaces) {
             ws.append("  ").append(w).append(":\n    loopback:\n      port: ").append(server.port()).append('\n');
         }
         String yaml = """
@@ -80,7 +85,7 @@ class ClusteredHostsTest {
                   hostId: %s
                   sessionTimeout: 4s
                 workspaces:
-                %s""".formatted(zk.getConnectString(), id, ws);
+                %s""".formatted(zookeeper, id, ws);
         GatewayHost h = GatewayHost.builder().config(new ConfigLoader().parse(yaml, id + ".yaml", home)).build();
         hosts.add(h);
         h.start();
@@ -139,28 +144,7 @@ class ClusteredHostsTest {
         int nobody = InstanceSpec.getRandomPort();
         zk.close();
         zk = null;
-        Path home = Files.createDirectories(dir.resolve("alone"));
-        String yaml = """
-                plugins:
-                  dir: plugins
-                admin:
-                  enabled: false
-                health:
-                  closeTimeout: 300ms
-                cluster:
-                  zookeeper: 127.0.0.1:%d
-                  hostId: lonely
-                  sessionTimeout: 4s
-                workspaces:
-                  ws0:
-                    loopback:
-                      port: %d
-                """.formatted(nobody, server.port());
-        Files.createDirectories(home.resolve("plugins"));
-        Files.copy(PluginJars.testPlugin(), home.resolve("plugins/loopback.jar"));
-        GatewayHost h = GatewayHost.builder().config(new ConfigLoader().parse(yaml, "alone.yaml", home)).build();
-        hosts.add(h);
-        h.start();
+        GatewayHost h = host("lonely", "127.0.0.1:" + nobody, List.of("ws0"));
         Thread.sleep(1500); // what must not happen: a connection opened without a lease
         assertThat(server.connectionsOf("ws0")).isZero();
         HostStatus s = h.status();

@@ -136,6 +136,16 @@ class ZooKeeperOwnershipTest {
         return m;
     }
 
+    /** Waits until the hosts run all 12 connections between them, in equal shares. */
+    static void awaitEvenShares(Duration bound, Host... hs) {
+        long each = KEYS.size() / hs.length;
+        await().atMost(bound).untilAsserted(() -> {
+            Map<ConnectionKey, String> r = runners(List.of(hs));
+            assertThat(r).hasSize(KEYS.size());
+            assertThat(shares(r).values()).as("shares of %s", shares(r)).hasSize(hs.length).allMatch(n -> n == each);
+        });
+    }
+
     static Map<String, Long> shares(Map<ConnectionKey, String> runners) {
         return runners.values().stream().collect(Collectors.groupingBy(h -> h, Collectors.counting()));
     }
@@ -145,11 +155,7 @@ class ZooKeeperOwnershipTest {
         Host a = host("a").start(KEYS);
         Host b = host("b").start(KEYS);
         Host c = host("c").start(KEYS);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            Map<ConnectionKey, String> r = runners(List.of(a, b, c));
-            assertThat(r).hasSize(12);
-            assertThat(shares(r)).containsOnly(Map.entry("a", 4L), Map.entry("b", 4L), Map.entry("c", 4L));
-        });
+        awaitEvenShares(Duration.ofSeconds(20), a, b, c);
         // Each lease has its own fence, and the owners every host reports are the ones running.
         Set<Long> fences = new java.util.HashSet<>();
         hosts.forEach(h -> fences.addAll(h.running.values()));
@@ -172,15 +178,10 @@ class ZooKeeperOwnershipTest {
     void aJoiningHostTakesItsShareFromTheOthersAndNothingElseMoves() {
         Host a = host("a").start(KEYS);
         Host b = host("b").start(KEYS);
-        await().atMost(Duration.ofSeconds(20)).until(() -> runners(List.of(a, b)).size() == 12
-                && shares(runners(List.of(a, b))).values().stream().allMatch(n -> n == 6));
+        awaitEvenShares(Duration.ofSeconds(20), a, b);
         long grantsBefore = a.grants() + b.grants();
         Host c = host("c").start(KEYS);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            Map<ConnectionKey, String> r = runners(List.of(a, b, c));
-            assertThat(r).hasSize(12);
-            assertThat(shares(r)).containsOnly(Map.entry("a", 4L), Map.entry("b", 4L), Map.entry("c", 4L));
-        });
+        awaitEvenShares(Duration.ofSeconds(20), a, b, c);
         assertThat(c.grants()).as("the newcomer took exactly its share").isEqualTo(4);
         assertThat(a.grants() + b.grants()).as("nothing else moved").isEqualTo(grantsBefore);
         assertThat(violations).isEmpty();
@@ -195,11 +196,7 @@ class ZooKeeperOwnershipTest {
         c.ownership.close();
         hosts.remove(c);
         assertThat(c.running).as("closed before it left").isEmpty();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            Map<ConnectionKey, String> r = runners(List.of(a, b));
-            assertThat(r).hasSize(12);
-            assertThat(shares(r)).containsOnly(Map.entry("a", 6L), Map.entry("b", 6L));
-        });
+        awaitEvenShares(Duration.ofSeconds(10), a, b);
         assertThat(violations).isEmpty();
     }
 
@@ -217,11 +214,7 @@ class ZooKeeperOwnershipTest {
         Duration takeover = Duration.ofNanos(System.nanoTime() - t0);
         assertThat(takeover).isLessThan(SESSION.plusSeconds(5));
         // a is back with its share.
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            Map<ConnectionKey, String> r = runners(List.of(a, b));
-            assertThat(r).hasSize(12);
-            assertThat(shares(r)).containsOnly(Map.entry("a", 6L), Map.entry("b", 6L));
-        });
+        awaitEvenShares(Duration.ofSeconds(20), a, b);
         assertThat(violations).isEmpty();
     }
 
@@ -238,11 +231,7 @@ class ZooKeeperOwnershipTest {
         assertThat(fenced.plus(CLOSE)).isLessThan(SESSION);
         assertThat(a.ownership.status().fenced()).contains("no answer from ZooKeeper");
         zk.restart();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            Map<ConnectionKey, String> r = runners(List.of(a, b));
-            assertThat(r).hasSize(12);
-            assertThat(shares(r)).containsOnly(Map.entry("a", 6L), Map.entry("b", 6L));
-        });
+        awaitEvenShares(Duration.ofSeconds(30), a, b);
         assertThat(violations).isEmpty();
     }
 
@@ -276,8 +265,7 @@ class ZooKeeperOwnershipTest {
         try (BlackHoleProxy proxy = new BlackHoleProxy(zk.getPort())) {
             Host a = host("a", "127.0.0.1:" + proxy.port()).start(KEYS);
             Host b = host("b").start(KEYS);
-            await().atMost(Duration.ofSeconds(20)).until(() -> runners(List.of(a, b)).size() == 12
-                    && shares(runners(List.of(a, b))).values().stream().allMatch(n -> n == 6));
+            awaitEvenShares(Duration.ofSeconds(20), a, b);
             List<ConnectionKey> ofA = new ArrayList<>(a.running.keySet());
             long t0 = System.nanoTime();
             proxy.blackHole(true);
@@ -293,11 +281,7 @@ class ZooKeeperOwnershipTest {
 
             // The partition heals: a rejoins (its old session is gone) and takes its share back, one owner each.
             proxy.blackHole(false);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                Map<ConnectionKey, String> r = runners(List.of(a, b));
-                assertThat(r).hasSize(12);
-                assertThat(shares(r)).containsOnly(Map.entry("a", 6L), Map.entry("b", 6L));
-            });
+            awaitEvenShares(Duration.ofSeconds(30), a, b);
             assertThat(violations).isEmpty();
         }
     }
