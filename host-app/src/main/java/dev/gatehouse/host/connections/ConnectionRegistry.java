@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -256,8 +257,8 @@ public final class ConnectionRegistry {
     }
 
     /** The keys of every configured connection: what this host asks the cluster to own. */
-    public synchronized java.util.Set<ConnectionKey> keys() {
-        return java.util.Set.copyOf(entries.keySet());
+    public synchronized Set<ConnectionKey> keys() {
+        return Set.copyOf(entries.keySet());
     }
 
     /**
@@ -313,6 +314,8 @@ public final class ConnectionRegistry {
                 return CompletableFuture.completedFuture(null);
             }
             e.enabled = false;
+            // Added again, it waits for a new lease (the cluster releases this one once the close returned).
+            e.owned = !leased();
             deps.router().unregister(key);
             removed.forEach(l -> l.accept(key));
             Retirement retirement = new Retirement(e);
