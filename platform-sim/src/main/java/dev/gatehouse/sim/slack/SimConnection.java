@@ -1,5 +1,6 @@
 package dev.gatehouse.sim.slack;
 
+import dev.gatehouse.sim.net.ProxyLink;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

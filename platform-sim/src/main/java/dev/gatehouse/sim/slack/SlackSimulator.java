@@ -3,6 +3,7 @@ package dev.gatehouse.sim.slack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.sim.SimThreads;
+import dev.gatehouse.sim.net.TcpProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,9 @@
 package dev.gatehouse.sim.slack;
 
-import dev.gatehouse.sim.SimThreads;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.sim.SimThreads;
+import dev.gatehouse.sim.net.ProxyLink;
+import dev.gatehouse.sim.net.TcpProxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -146,21 +146,39 @@ public final class ZooKeeperOwnership implements Ownership {
 
     @Override
     public ClusterStatus status() {
-        List<String> members = new ArrayList<>();
+        View v = view();
         List<ClusterStatus.Owner> owners = new ArrayList<>();
-        cache.stream().forEach(d -> {
+        v.owners().forEach((node, o) -> {
+            ConnectionKey k = keyOf(node);
+            if (k != null) {
+                owners.add(new ClusterStatus.Owner(k.workspace(), k.platform(), o.hostId()));
+            }
+        });
+        return new ClusterStatus(settings.hostId(), v.members(), zookeeperState, owners, fenced);
+    }
+
+    /** One owner node as the cache holds it: its host, its lease (creation zxid) and the session that holds it. */
+    private record OwnerNode(String hostId, long fence, long session) {
+    }
+
+    /** The members (sorted) and owner nodes (by node name) the cache holds now. */
+    private record View(List<String> members, Map<String, OwnerNode> owners) {
+    }
+
+    private View view() {
+        List<String> members = new ArrayList<>();
+        Map<String, OwnerNode> owners = new TreeMap<>();
+        for (ChildData d : cache.stream().toList()) {
             String path = d.getPath();
             if (path.startsWith(MEMBERS + "/")) {
                 members.add(path.substring(MEMBERS.length() + 1));
-            } else if (path.startsWith(OWNERS + "/")) {
-                ConnectionKey k = keyOf(path.substring(OWNERS.length() + 1));
-                if (k != null && d.getData() != null) {
-                    owners.add(new ClusterStatus.Owner(k.workspace(), k.platform(), new String(d.getData(), StandardCharsets.UTF_8)));
-                }
+            } else if (path.startsWith(OWNERS + "/") && d.getData() != null && d.getStat() != null) {
+                owners.put(path.substring(OWNERS.length() + 1), new OwnerNode(new String(d.getData(), StandardCharsets.UTF_8),
+                        d.getStat().getCzxid(), d.getStat().getEphemeralOwner()));
             }
-        });
+        }
         members.sort(null);
-        return new ClusterStatus(settings.hostId(), members, zookeeperState, owners, fenced);
+        return new View(members, owners);
     }
 
     /** The owner node's name of a connection. Platform ids hold no ':'. */
@@ -254,9 +272,6 @@ public final class ZooKeeperOwnership implements Ownership {
         }
     }
 
-    private record OwnerNode(String hostId, long fence, long session, int version) {
-    }
-
     /** Loop thread: brings what this host owns in line with the assignment. */
     private void reconcile() throws Exception {
         if (closed || !client.getZookeeperClient().isConnected()) {
@@ -273,17 +288,9 @@ public final class ZooKeeperOwnership implements Ownership {
             return;
         }
         fenced = null;
-        Map<String, OwnerNode> owners = new TreeMap<>();
-        List<String> members = new ArrayList<>();
-        for (ChildData d : cache.stream().toList()) {
-            String path = d.getPath();
-            if (path.startsWith(MEMBERS + "/")) {
-                members.add(path.substring(MEMBERS.length() + 1));
-            } else if (path.startsWith(OWNERS + "/") && d.getData() != null && d.getStat() != null) {
-                owners.put(path.substring(OWNERS.length() + 1), new OwnerNode(new String(d.getData(), StandardCharsets.UTF_8),
-                        d.getStat().getCzxid(), d.getStat().getEphemeralOwner(), d.getStat().getVersion()));
-            }
-        }
+        View v = view();
+        Map<String, OwnerNode> owners = v.owners();
+        List<String> members = new ArrayList<>(v.members());
         if (!members.contains(settings.hostId())) {
             members.add(settings.hostId());
         }

@@ -8,6 +8,8 @@ import dev.gatehouse.host.cluster.Ownership.Change;
 import dev.gatehouse.host.config.ClusterSettings;
 import dev.gatehouse.host.supervisor.ConnectionKey;
 import dev.gatehouse.host.time.Ticker;
+import dev.gatehouse.sim.SimThreads;
+import dev.gatehouse.sim.net.TcpProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -262,7 +264,7 @@ class ZooKeeperOwnershipTest {
 
     @Test
     void aHostCutOffFromZooKeeperClosesEverythingBeforeAnotherHostTakesItsConnections() throws Exception {
-        try (BlackHoleProxy proxy = new BlackHoleProxy(zk.getPort())) {
+        try (TcpProxy proxy = new TcpProxy(zk.getPort(), new SimThreads("zk-proxy-"))) {
             Host a = host("a", "127.0.0.1:" + proxy.port()).start(KEYS);
             Host b = host("b").start(KEYS);
             awaitEvenShares(Duration.ofSeconds(20), a, b);

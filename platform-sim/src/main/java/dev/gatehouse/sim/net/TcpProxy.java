@@ -1,4 +1,4 @@
-package dev.gatehouse.sim.slack;
+package dev.gatehouse.sim.net;
 
 import dev.gatehouse.sim.SimThreads;
 import java.io.IOException;
@@ -14,13 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A loopback TCP proxy in front of the WebSocket server, so that a connection's path can be black-holed
- * while both TCP connections stay open. Only apps routed through the proxy get its URL from
- * {@code apps.connections.open}; everyone else connects directly and costs no proxy threads.
+ * A loopback TCP proxy in front of one server, so that a connection's path can be black-holed while both
+ * TCP connections stay open: one link at a time ({@link ProxyLink#setBlackHoled}, the Slack simulator's
+ * routed apps) or the whole proxy ({@link #blackHole}, a partition between a client and its server).
  *
  * <p>Threads: one acceptor, plus two pumps per proxied connection.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TcpProxy.class);
 
     private final ServerSocket listener;
@@ -32,8 +32,11 @@ final class TcpProxy implements AutoCloseable {
     private final Thread acceptor;
     /** Written by {@link #close()}, read by the acceptor. */
     private volatile boolean closed;
+    /** Whether every link, new ones included, is black-holed ({@link #blackHole}). */
+    private volatile boolean blackHoled;
 
-    TcpProxy(int upstreamPort, SimThreads threads) throws IOException {
+    /** A proxy on an ephemeral loopback port to {@code upstreamPort} on loopback, its threads from {@code threads}. */
+    public TcpProxy(int upstreamPort, SimThreads threads) throws IOException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         this.listener = new ServerSocket(0, 50, loopback);
         this.upstream = new InetSocketAddress(loopback, upstreamPort);
@@ -42,13 +45,24 @@ final class TcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
     /** The link whose upstream socket has this local port, or {@code null} for a direct connection. */
-    ProxyLink linkForUpstreamPort(int port) {
+    public ProxyLink linkForUpstreamPort(int port) {
         return linksByUpstreamPort.get(port);
+    }
+
+    /**
+     * A partition, or its end: while on, every link holds what it reads (both TCP connections stay open,
+     * nothing arrives) and a new connection is accepted into the same silence; off releases it all in order.
+     */
+    public void blackHole(boolean on) {
+        blackHoled = on;
+        for (ProxyLink link : List.copyOf(linksByUpstreamPort.values())) {
+            link.setBlackHoled(on);
+        }
     }
 
     private void acceptLoop() {
@@ -71,12 +85,14 @@ final class TcpProxy implements AutoCloseable {
                 ProxyLink link = new ProxyLink(linkIds.incrementAndGet(), client, up,
                         () -> linksByUpstreamPort.remove(port));
                 linksByUpstreamPort.put(port, link);
+                // After it is listed, so that a blackHole() meanwhile either sees it or set the flag first.
+                link.setBlackHoled(blackHoled);
                 link.start(threads);
                 if (closed) {
                     link.close(); // accepted while close() was sweeping the links
                 }
             } catch (IOException e) {
-                log.warn("proxy could not reach the WebSocket server: {}", e.toString());
+                log.warn("proxy could not reach its server: {}", e.toString());
                 try {
                     client.close();
                 } catch (IOException ignored) {

@@ -1,4 +1,4 @@
-package dev.gatehouse.sim.slack;
+package dev.gatehouse.sim.net;
 
 import dev.gatehouse.sim.SimThreads;
 import java.io.IOException;
@@ -11,13 +11,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection through the {@link TcpProxy}: two pump threads copy bytes between the client's
- * socket and the upstream socket to the WebSocket server.
+ * socket and the upstream socket to the server.
  *
  * <p>While black-holed each pump holds the chunk it has read and reads no more, so data, FIN and RST all
  * stay behind (the rest piles up in kernel buffers) and both TCP connections stay open. Clearing the black
  * hole releases everything in order, as a recovered network path would.
  */
-final class ProxyLink {
+public final class ProxyLink {
     private static final Logger log = LoggerFactory.getLogger(ProxyLink.class);
 
     private final long id;
@@ -45,19 +45,20 @@ final class ProxyLink {
         threads.newThread("proxy-" + id + "-down", () -> pump(upstream, client)).start();
     }
 
-    /** The local port of the upstream socket, i.e. the remote port the WebSocket server sees. */
-    int upstreamLocalPort() {
+    /** The local port of the upstream socket, i.e. the remote port the server sees. */
+    public int upstreamLocalPort() {
         return upstream.getLocalPort();
     }
 
-    void setBlackHoled(boolean on) {
+    /** Holds (on) or releases (off) what each direction reads; both TCP connections stay open. */
+    public void setBlackHoled(boolean on) {
         synchronized (gate) {
             blackHoled = on;
             gate.notifyAll();
         }
     }
 
-    boolean blackHoled() {
+    public boolean blackHoled() {
         synchronized (gate) {
             return blackHoled;
         }
