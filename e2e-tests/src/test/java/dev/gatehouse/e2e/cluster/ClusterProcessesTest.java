@@ -1,0 +1,234 @@
+package dev.gatehouse.e2e.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.sim.slack.AckRecord;
+import dev.gatehouse.sim.slack.SimSlackApp;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster mode as operators run it: three host JVMs of the packaged {@code gatehouse.jar} with the real
+ * Slack and Discord plugins, one embedded ZooKeeper server, the simulators. A sampler watches the
+ * simulators every 20 ms for the whole test: no connection may ever have two live sockets.
+ */
+class ClusterProcessesTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterProcessesTest.class);
+    static final Duration SESSION = Duration.ofSeconds(6);
+    static final List<String> HOSTS = List.of("h1", "h2", "h3");
+
+    @TempDir
+    Path dir;
+    TestCluster cluster;
+    final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    /** Per connection, the most live sockets the simulators saw at one sample. */
+    final Map<String, Integer> maxLive = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void startThreeHosts() throws Exception {
+        cluster = new TestCluster(dir, Path.of(System.getProperty("gatehouse.dist")), SESSION, 4, 2);
+        for (String h : HOSTS) {
+            cluster.start(h);
+        }
+        sampler.scheduleAtFixedRate(() -> cluster.liveSockets().forEach((c, n) -> maxLive.merge(c, n, Math::max)),
+                0, 20, TimeUnit.MILLISECONDS);
+        awaitBalanced(HOSTS, Duration.ofSeconds(60));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        sampler.shutdownNow();
+        sampler.awaitTermination(5, TimeUnit.SECONDS);
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aKilledHostsConnectionsAreConnectedElsewhereWithinSessionTimeoutPlusFiveSeconds() throws Exception {
+        Map<String, String> before = cluster.owners();
+        List<String> victims = ownedBy(before, "h2");
+        assertThat(victims).hasSize(2);
+
+        long killed = System.nanoTime();
+        cluster.hosts.get("h2").kill9();
+        Duration bound = SESSION.plusSeconds(5);
+        await("h2's connections CONNECTED on another host").atMost(bound).pollInterval(Duration.ofMillis(50)).until(() -> {
+            Map<String, String> now = cluster.owners();
+            return now != null && victims.stream().noneMatch(c -> "h2".equals(now.get(c)));
+        });
+        long takeoverMillis = (System.nanoTime() - killed) / 1_000_000;
+        Map<String, String> after = cluster.owners();
+        // The survivors keep what they had and share the rest: 3 each.
+        before.forEach((c, h) -> {
+            if (!h.equals("h2")) {
+                assertThat(after).containsEntry(c, h);
+            }
+        });
+        assertThat(ownedBy(after, "h1")).hasSize(3);
+        assertThat(ownedBy(after, "h3")).hasSize(3);
+        assertNeverTwoLiveSockets();
+        LOG.info("FIGURE kill -9 takeover: {} ms (session timeout {} ms), {} connections moved", takeoverMillis,
+                SESSION.toMillis(), victims.size());
+    }
+
+    @Test
+    void aHostCutOffFromZooKeeperClosesItsConnectionsBeforeAnyOtherHostOpensThem() throws Exception {
+        Map<String, String> before = cluster.owners();
+        List<String> cutOff = ownedBy(before, "h1");
+        HostProcess h1 = cluster.hosts.get("h1");
+
+        h1.zookeeperLink.blackHole(true);
+        await("h1's connections moved").atMost(SESSION.plusSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Map<String, String> now = cluster.owners();
+            return now != null && cutOff.stream().allMatch(c -> now.get(c) != null && !now.get(c).equals("h1"));
+        });
+        JsonNode s = h1.status();
+        assertThat(s.at("/cluster/fenced").asText()).isNotBlank();
+        assertThat(s.at("/cluster/zookeeper").asText()).isIn("SUSPENDED", "LOST");
+        assertThat(s.get("connections").findValuesAsText("state")).doesNotContain("CONNECTED");
+        assertNeverTwoLiveSockets();
+
+        // Back in touch: h1 rejoins with a new session and takes its share again, still one socket each.
+        h1.zookeeperLink.blackHole(false);
+        awaitBalanced(HOSTS, SESSION.plusSeconds(30));
+        assertNeverTwoLiveSockets();
+    }
+
+    @Test
+    void aRollingRestartOfEveryHostUnderTrafficLosesNoSlackEvent() throws Exception {
+        Traffic traffic = new Traffic();
+        Thread pusher = new Thread(traffic, "slack-traffic");
+        pusher.start();
+        try {
+            for (String h : HOSTS) {
+                int exit = cluster.hosts.get(h).terminate();
+                assertThat(exit).as("%s's exit code after SIGTERM", h).isZero();
+                cluster.start(h);
+                awaitBalanced(HOSTS, Duration.ofSeconds(60));
+            }
+        } finally {
+            traffic.stop = true;
+            pusher.join(30_000);
+        }
+        assertThat(traffic.failures).isEmpty();
+        // Every event Slack accepted is handled (acknowledged after the handler ran) by some host in the end:
+        // the ones written to a closing host's socket come back to the new owner as redeliveries.
+        await("every pushed event acknowledged").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (Map.Entry<SimSlackApp, List<String>> e : traffic.pushed.entrySet()) {
+                Set<String> acked = cluster.slack.acks(e.getKey()).stream().map(AckRecord::eventId).collect(Collectors.toSet());
+                assertThat(acked).containsAll(e.getValue());
+            }
+        });
+        long events = traffic.pushed.values().stream().mapToLong(List::size).sum();
+        long redeliveries = 0;
+        for (SimSlackApp app : cluster.slackApps.values()) {
+            assertThat(cluster.slack.stats(app).eventsAbandoned()).isZero();
+            redeliveries += cluster.slack.stats(app).redeliveries();
+        }
+        assertNeverTwoLiveSockets();
+        LOG.info("FIGURE rolling restart of 3 hosts: {} Slack events, 0 lost, {} redelivered, {} pushes waited for an"
+                + " open socket", events, redeliveries, traffic.waited);
+    }
+
+    /** Pushes a message to every Slack workspace every 100 ms; a push that finds no open socket waits and tries again, as Slack does. */
+    final class Traffic implements Runnable {
+        final Map<SimSlackApp, List<String>> pushed = new ConcurrentHashMap<>();
+        final List<String> failures = new CopyOnWriteArrayList<>();
+        volatile boolean stop;
+        volatile long waited;
+
+        @Override
+        public void run() {
+            int i = 0;
+            while (!stop) {
+                i++;
+                for (SimSlackApp app : cluster.slackApps.values()) {
+                    push(app, "message " + i);
+                }
+                sleep(100);
+            }
+        }
+
+        private void push(SimSlackApp app, String text) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                try {
+                    String eventId = cluster.slack.pushMessage(app, "C0GENERAL", "U0ALICE", text).eventId();
+                    pushed.computeIfAbsent(app, a -> new CopyOnWriteArrayList<>()).add(eventId);
+                    return;
+                } catch (IllegalStateException noOpenSocket) {
+                    waited++;
+                    sleep(50);
+                }
+            }
+            failures.add(app.appId() + ": no open socket for 30 s to push '" + text + "'");
+        }
+
+        private void sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop = true;
+            }
+        }
+    }
+
+    private void awaitBalanced(List<String> hosts, Duration bound) {
+        int total = cluster.connections().size();
+        await("every connection CONNECTED on exactly one of " + hosts + ", shares within 1").atMost(bound)
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    Map<String, String> owners = cluster.owners();
+                    if (owners == null) {
+                        return false;
+                    }
+                    Map<String, Long> shares = new TreeMap<>();
+                    hosts.forEach(h -> shares.put(h, 0L));
+                    owners.values().forEach(h -> shares.merge(h, 1L, Long::sum));
+                    long max = shares.values().stream().mapToLong(Long::longValue).max().orElse(0);
+                    long min = shares.values().stream().mapToLong(Long::longValue).min().orElse(0);
+                    return owners.size() == total && shares.size() == hosts.size() && max - min <= 1;
+                });
+    }
+
+    private void assertNeverTwoLiveSockets() {
+        Map<String, Integer> over = new TreeMap<>();
+        maxLive.forEach((c, n) -> {
+            if (n > 1) {
+                over.put(c, n);
+            }
+        });
+        assertThat(over).as("connections the simulators saw with more than one live socket at once").isEmpty();
+    }
+
+    private static List<String> ownedBy(Map<String, String> owners, String host) {
+        List<String> mine = new ArrayList<>();
+        owners.forEach((c, h) -> {
+            if (h.equals(host)) {
+                mine.add(c);
+            }
+        });
+        return mine;
+    }
+}

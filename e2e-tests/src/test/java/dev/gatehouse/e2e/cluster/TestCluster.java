@@ -1,0 +1,154 @@
+package dev.gatehouse.e2e.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.host.cluster.zookeeper.EmbeddedZooKeeper;
+import dev.gatehouse.sim.discord.DiscordSimulator;
+import dev.gatehouse.sim.discord.SimBot;
+import dev.gatehouse.sim.slack.SimSlackApp;
+import dev.gatehouse.sim.slack.SlackSimulator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A cluster of real host JVMs (the packaged {@code gatehouse.jar} with the real plugins) on one
+ * embedded ZooKeeper server, against the Slack and Discord simulators in this JVM. Each host reaches
+ * ZooKeeper through its own proxy, so a test can cut one host off.
+ */
+final class TestCluster implements AutoCloseable {
+
+    final Duration sessionTimeout;
+    final EmbeddedZooKeeper zookeeper;
+    final SlackSimulator slack;
+    final DiscordSimulator discord;
+    /** Workspace id → its Slack app. */
+    final Map<String, SimSlackApp> slackApps = new LinkedHashMap<>();
+    /** Workspace id → its Discord bot. */
+    final Map<String, SimBot> discordBots = new LinkedHashMap<>();
+    final Map<String, HostProcess> hosts = new LinkedHashMap<>();
+    private final Path dir;
+    private final Path dist;
+
+    TestCluster(Path dir, Path dist, Duration sessionTimeout, int slackWorkspaces, int discordWorkspaces) {
+        this.dir = dir;
+        this.dist = dist;
+        this.sessionTimeout = sessionTimeout;
+        this.zookeeper = EmbeddedZooKeeper.start(dir.resolve("zookeeper"), 60_000);
+        this.slack = SlackSimulator.builder().ackTimeout(Duration.ofSeconds(2)).maxRedeliveries(100).start();
+        this.discord = DiscordSimulator.builder().heartbeatInterval(Duration.ofSeconds(2)).start();
+        for (int i = 1; i <= slackWorkspaces; i++) {
+            slackApps.put("slack-ws" + i, slack.registerApp());
+        }
+        for (int i = 1; i <= discordWorkspaces; i++) {
+            discordBots.put("discord-ws" + i, discord.registerBot("cluster-bot-token-" + i + "-" + System.nanoTime(), "bot" + i));
+        }
+    }
+
+    /** Every connection, as {@code platform/workspace}. */
+    List<String> connections() {
+        List<String> all = new ArrayList<>();
+        slackApps.keySet().forEach(w -> all.add("slack/" + w));
+        discordBots.keySet().forEach(w -> all.add("discord/" + w));
+        return all;
+    }
+
+    HostProcess start(String id) throws Exception {
+        HostProcess h = hosts.get(id);
+        if (h == null) {
+            h = new HostProcess(id, dir.resolve(id), dist.resolve("gatehouse.jar"), zookeeper.port());
+            hosts.put(id, h);
+        }
+        return h.start(config(h));
+    }
+
+    private String config(HostProcess h) {
+        StringBuilder ws = new StringBuilder();
+        slackApps.forEach((w, app) -> ws.append("""
+                  %s:
+                    slack:
+                      appToken: %s
+                      botToken: %s
+                      apiUrl: %s
+                """.formatted(w, app.appToken(), app.botToken(), slack.apiUrl())));
+        discordBots.forEach((w, bot) -> ws.append("""
+                  %s:
+                    discord:
+                      token: %s
+                      apiUrl: %s
+                      gatewayUrl: %s
+                """.formatted(w, bot.token(), discord.restBaseUrl(), discord.gatewayUrl())));
+        return """
+                plugins:
+                  dir: %s
+                admin:
+                  listen: 127.0.0.1:0
+                health:
+                  checkInterval: 2s
+                  fastCheckInterval: 1s
+                  staleAfter: 30s
+                  backoffBase: 1s
+                  backoffCap: 5s
+                  openTimeout: 15s
+                cluster:
+                  zookeeper: 127.0.0.1:%d
+                  namespace: e2e
+                  hostId: %s
+                  sessionTimeout: %s
+                workspaces:
+                %s""".formatted(dist.resolve("plugins").toAbsolutePath(), h.zookeeperLink.port(), h.id,
+                sessionTimeout.toMillis() + "ms", ws);
+    }
+
+    /**
+     * Who runs what now, from every live host's {@code /status}: connection → host ids on which it is
+     * CONNECTED (more than one would be a second owner).
+     */
+    Map<String, List<String>> connectedOn() {
+        Map<String, List<String>> on = new TreeMap<>();
+        connections().forEach(c -> on.put(c, new ArrayList<>()));
+        hosts.forEach((id, h) -> {
+            JsonNode s = h.alive() ? h.status() : null;
+            if (s == null) {
+                return;
+            }
+            for (JsonNode c : s.get("connections")) {
+                if ("CONNECTED".equals(c.get("state").asText())) {
+                    on.computeIfAbsent(c.get("platform").asText() + "/" + c.get("workspace").asText(), k -> new ArrayList<>()).add(id);
+                }
+            }
+        });
+        return on;
+    }
+
+    /** Connection → the one host it is CONNECTED on; null if any connection is not connected exactly once. */
+    Map<String, String> owners() {
+        Map<String, String> owners = new TreeMap<>();
+        for (Map.Entry<String, List<String>> e : connectedOn().entrySet()) {
+            if (e.getValue().size() != 1) {
+                return null;
+            }
+            owners.put(e.getKey(), e.getValue().get(0));
+        }
+        return owners;
+    }
+
+    /** Live sockets the simulators see now, by connection. */
+    Map<String, Integer> liveSockets() {
+        Map<String, Integer> live = new TreeMap<>();
+        slackApps.forEach((w, app) -> live.put("slack/" + w, slack.openConnections(app).size()));
+        discordBots.forEach((w, bot) -> live.put("discord/" + w, bot.stats().openSockets()));
+        return live;
+    }
+
+    @Override
+    public void close() {
+        hosts.values().forEach(HostProcess::close);
+        discord.close();
+        slack.close();
+        zookeeper.close();
+    }
+}
