@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.host.demo.HostJvm;
 import dev.gatehouse.sim.slack.AckRecord;
 import dev.gatehouse.sim.slack.SimSlackApp;
 import java.nio.file.Path;
@@ -96,9 +97,9 @@ class ClusterProcessesTest {
     void aHostCutOffFromZooKeeperClosesItsConnectionsBeforeAnyOtherHostOpensThem() throws Exception {
         Map<String, String> before = cluster.owners();
         List<String> cutOff = ownedBy(before, "h1");
-        HostProcess h1 = cluster.hosts.get("h1");
+        HostJvm h1 = cluster.hosts.get("h1");
 
-        h1.zookeeperLink.blackHole(true);
+        cluster.zookeeperLinks.get("h1").blackHole(true);
         await("h1's connections moved").atMost(SESSION.plusSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
             Map<String, String> now = cluster.owners();
             return now != null && cutOff.stream().allMatch(c -> now.get(c) != null && !now.get(c).equals("h1"));
@@ -110,7 +111,7 @@ class ClusterProcessesTest {
         assertNeverTwoLiveSockets();
 
         // Back in touch: h1 rejoins with a new session and takes its share again, still one socket each.
-        h1.zookeeperLink.blackHole(false);
+        cluster.zookeeperLinks.get("h1").blackHole(false);
         awaitBalanced(HOSTS, SESSION.plusSeconds(30));
         assertNeverTwoLiveSockets();
     }
@@ -122,7 +123,7 @@ class ClusterProcessesTest {
         pusher.start();
         try {
             for (String h : HOSTS) {
-                int exit = cluster.hosts.get(h).terminate();
+                int exit = cluster.hosts.get(h).terminate(Duration.ofSeconds(60));
                 assertThat(exit).as("%s's exit code after SIGTERM", h).isZero();
                 cluster.start(h);
                 awaitBalanced(HOSTS, Duration.ofSeconds(60));

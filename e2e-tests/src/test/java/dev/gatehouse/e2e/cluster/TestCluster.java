@@ -2,10 +2,14 @@ package dev.gatehouse.e2e.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.host.cluster.zookeeper.EmbeddedZooKeeper;
+import dev.gatehouse.host.demo.HostJvm;
+import dev.gatehouse.host.demo.SimWorkspaces;
+import dev.gatehouse.sim.SimThreads;
 import dev.gatehouse.sim.discord.DiscordSimulator;
 import dev.gatehouse.sim.discord.SimBot;
 import dev.gatehouse.sim.slack.SimSlackApp;
 import dev.gatehouse.sim.slack.SlackSimulator;
+import dev.gatehouse.sim.net.TcpProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +33,9 @@ final class TestCluster implements AutoCloseable {
     final Map<String, SimSlackApp> slackApps = new LinkedHashMap<>();
     /** Workspace id → its Discord bot. */
     final Map<String, SimBot> discordBots = new LinkedHashMap<>();
-    final Map<String, HostProcess> hosts = new LinkedHashMap<>();
+    final Map<String, HostJvm> hosts = new LinkedHashMap<>();
+    /** Each host's way to ZooKeeper: a proxy a test can black-hole. */
+    final Map<String, TcpProxy> zookeeperLinks = new LinkedHashMap<>();
     private final Path dir;
     private final Path dist;
 
@@ -56,31 +62,18 @@ final class TestCluster implements AutoCloseable {
         return all;
     }
 
-    HostProcess start(String id) throws Exception {
-        HostProcess h = hosts.get(id);
+    /** Starts (or starts again) host {@code id}: {@code java -jar gatehouse.jar run}; returns once its admin API listens. */
+    HostJvm start(String id) throws Exception {
+        HostJvm h = hosts.get(id);
         if (h == null) {
-            h = new HostProcess(id, dir.resolve(id), dist.resolve("gatehouse.jar"), zookeeper.port());
+            h = new HostJvm(id, dir.resolve(id), HostJvm.launcherOf(dist.resolve("gatehouse.jar")));
             hosts.put(id, h);
+            zookeeperLinks.put(id, new TcpProxy(zookeeper.port(), new SimThreads("zk-link-" + id + "-")));
         }
-        return h.start(config(h));
+        return h.start(config(id), Duration.ofSeconds(60));
     }
 
-    private String config(HostProcess h) {
-        StringBuilder ws = new StringBuilder();
-        slackApps.forEach((w, app) -> ws.append("""
-                  %s:
-                    slack:
-                      appToken: %s
-                      botToken: %s
-                      apiUrl: %s
-                """.formatted(w, app.appToken(), app.botToken(), slack.apiUrl())));
-        discordBots.forEach((w, bot) -> ws.append("""
-                  %s:
-                    discord:
-                      token: %s
-                      apiUrl: %s
-                      gatewayUrl: %s
-                """.formatted(w, bot.token(), discord.restBaseUrl(), discord.gatewayUrl())));
+    private String config(String id) {
         return """
                 plugins:
                   dir: %s
@@ -99,8 +92,8 @@ final class TestCluster implements AutoCloseable {
                   hostId: %s
                   sessionTimeout: %s
                 workspaces:
-                %s""".formatted(dist.resolve("plugins").toAbsolutePath(), h.zookeeperLink.port(), h.id,
-                sessionTimeout.toMillis() + "ms", ws);
+                %s""".formatted(dist.resolve("plugins").toAbsolutePath(), zookeeperLinks.get(id).port(), id,
+                sessionTimeout.toMillis() + "ms", SimWorkspaces.yaml(slack, slackApps, discord, discordBots));
     }
 
     /**
@@ -146,7 +139,8 @@ final class TestCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        hosts.values().forEach(HostProcess::close);
+        hosts.values().forEach(HostJvm::close);
+        zookeeperLinks.values().forEach(TcpProxy::close);
         discord.close();
         slack.close();
         zookeeper.close();

@@ -7,7 +7,9 @@ import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.FileAppender;
+import dev.gatehouse.host.demo.ClusterDemo;
 import dev.gatehouse.host.demo.Demo;
+import dev.gatehouse.host.demo.HostJvm;
 import dev.gatehouse.host.exit.ExitCodes;
 import dev.gatehouse.host.exit.SystemProcessExit;
 import java.io.PrintWriter;
@@ -51,6 +53,13 @@ final class DemoCommand implements Callable<Integer> {
     Duration duration;
     @Option(names = "--plain", description = "print a status line every 5 s instead of redrawing the table")
     boolean plain;
+    @Option(names = "--hosts", defaultValue = "1", description = "1 runs one host in this process; 2 to 9 run a cluster: an"
+            + " embedded ZooKeeper server and that many hosts, each in its own JVM, one of them killed every --kill-every"
+            + " (default: ${DEFAULT-VALUE})")
+    int hosts;
+    @Option(names = "--kill-every", defaultValue = "30s", converter = DurationConverter.class,
+            description = "with --hosts: time between host kills (SIGKILL); the host starts again 10 s later (default: ${DEFAULT-VALUE})")
+    Duration killEvery;
     @Spec
     CommandSpec spec;
 
@@ -64,12 +73,20 @@ final class DemoCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.STARTUP_FAILED;
         }
+        if (hosts < 1 || hosts > 9) {
+            err.println("--hosts must be 1 to 9, not " + hosts);
+            err.flush();
+            return ExitCodes.USAGE;
+        }
         Files.createDirectories(workDir);
         Path logFile = workDir.resolve("gatehouse.log").toAbsolutePath();
         logToFile(logFile);
         boolean ansi = !plain && System.console() != null;
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
+        if (hosts > 1) {
+            return cluster(dir.get(), ansi, stop, logFile);
+        }
         try (Demo demo = new Demo(new Demo.Options(dir.get(), workDir, adminPort, faultEvery, Duration.ofSeconds(3), ansi),
                 System.out)) {
             demo.start(new SystemProcessExit());
@@ -85,19 +102,44 @@ final class DemoCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    private int cluster(Path pluginDir, boolean ansi, CountDownLatch stop, Path logFile) throws Exception {
+        Path jar = runningJar();
+        try (ClusterDemo demo = new ClusterDemo(new ClusterDemo.Options(pluginDir, workDir.toAbsolutePath(), hosts, killEvery,
+                Duration.ofSeconds(10), HostJvm.launcherOf(jar), ansi), System.out)) {
+            System.out.println("cluster demo: starting ZooKeeper and " + hosts + " hosts; log in " + logFile + ", each host's in "
+                    + workDir.toAbsolutePath() + "/host-N/");
+            demo.start();
+            System.out.println("cluster demo running; plugins from " + pluginDir);
+            if (duration.isZero()) {
+                stop.await();
+            } else {
+                stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            System.out.println("stopping the cluster demo…");
+        }
+        System.out.println("demo stopped");
+        return ExitCodes.OK;
+    }
+
+    /** This program's jar, or null when run from classes (then hosts get this process's class path). */
+    private static Path runningJar() {
+        try {
+            Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(jar) ? jar : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     private List<Path> candidates() {
         List<Path> c = new ArrayList<>();
         if (plugins != null) {
             c.add(plugins);
             return c;
         }
-        try {
-            Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (Files.isRegularFile(jar)) {
-                c.add(jar.getParent().resolve("plugins"));
-            }
-        } catch (Exception e) {
-            // not run from a jar
+        Path jar = runningJar();
+        if (jar != null) {
+            c.add(jar.getParent().resolve("plugins"));
         }
         c.add(Path.of("dist", "plugins"));
         return c;

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -72,7 +73,7 @@ public final class Demo implements AutoCloseable {
         int port = options.adminPort() == 0 || !free(options.adminPort()) ? 0 : options.adminPort();
         Files.createDirectories(options.workDir());
         Path config = options.workDir().resolve("gatehouse.yaml");
-        Files.writeString(config, yaml(acme, globex, gamers.token(), port));
+        Files.writeString(config, yaml(acme, globex, gamers, port));
         GatehouseConfig c = new ConfigLoader().load(config);
         host = GatewayHost.builder().config(c).processExit(exit).adminApi(true).onEvent((ws, platform, e) -> answer(ws, platform, e)).build();
         host.start();
@@ -122,7 +123,7 @@ public final class Demo implements AutoCloseable {
                 .thenRun(() -> traffic.get(platform + "/" + workspace)[1]++);
     }
 
-    private String yaml(SimSlackApp acme, SimSlackApp globex, String discordToken, int adminPort) {
+    private String yaml(SimSlackApp acme, SimSlackApp globex, SimBot gamers, int adminPort) {
         return """
                 # Written by `gatehouse demo`: two Slack workspaces and one Discord bot on the loopback simulators.
                 plugins:
@@ -140,23 +141,8 @@ public final class Demo implements AutoCloseable {
                   closeTimeout: 10s
                   openTimeout: 20s
                 workspaces:
-                  acme:
-                    slack:
-                      appToken: %s
-                      botToken: %s
-                      apiUrl: %s
-                  globex:
-                    slack:
-                      appToken: %s
-                      botToken: %s
-                      apiUrl: %s
-                  gamers:
-                    discord:
-                      token: %s
-                      apiUrl: %s
-                      gatewayUrl: %s
-                """.formatted(options.pluginsDir().toAbsolutePath(), adminPort, acme.appToken(), acme.botToken(), slack.apiUrl(),
-                globex.appToken(), globex.botToken(), slack.apiUrl(), discordToken, discord.restBaseUrl(), discord.gatewayUrl());
+                %s""".formatted(options.pluginsDir().toAbsolutePath(), adminPort, SimWorkspaces.yaml(slack,
+                new TreeMap<>(Map.of("acme", acme, "globex", globex)), discord, Map.of("gamers", gamers)));
     }
 
     private static boolean free(int port) {
