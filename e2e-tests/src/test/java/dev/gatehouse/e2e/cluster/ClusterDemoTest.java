@@ -35,7 +35,7 @@ class ClusterDemoTest {
             await("a moved connection").atMost(Duration.ofSeconds(60)).until(() -> moved.matcher(Files.readString(out)).find());
             assertThat(Files.readString(out)).contains("OWNER", "CONNECTED");
             List<ProcessHandle> hostJvms = p.descendants().filter(ProcessHandle::isAlive).toList();
-            assertThat(hostJvms).hasSize(3);
+            assertThat(hostJvms).as("the host JVMs (one may be down between a kill and its restart)").hasSizeBetween(2, 3);
             p.destroy();
             assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as(Files.readString(out)).isZero();
