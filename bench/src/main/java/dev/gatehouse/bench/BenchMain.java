@@ -78,6 +78,7 @@ public final class BenchMain {
                         case "events" -> new EventPathBench(sizes, dist, work, report).run();
                         case "scale" -> new ScaleBench(sizes, work, report).run();
                         case "reload" -> new ReloadBench(sizes, work, report).run();
+                        case "cluster" -> new ClusterBench(sizes, work, report).run();
                         default -> throw new IllegalStateException(section);
                     }
                 } catch (Exception e) {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
             "Prints tables and writes bench-<timestamp>.json to the results folder."})
 final class BenchOptions {
 
-    static final List<String> SECTIONS = List.of("idle", "recovery", "events", "scale", "reload");
+    static final List<String> SECTIONS = List.of("idle", "recovery", "events", "scale", "reload", "cluster");
 
     @Option(names = "--dist", description = "Folder with plugins/*.jar from `mvn package` (default: dist).")
     Path dist;
@@ -125,6 +125,19 @@ final class BenchOptions {
             description = "One event per workspace this often during the swaps (default 20ms).")
     Duration reloadPushEvery;
 
+    @Option(names = "--cluster-timeouts", split = ",", converter = DurationConverter.class,
+            description = "Section 6: the cluster.sessionTimeout values to measure takeover at (default 4s,10s).")
+    List<Duration> clusterTimeouts;
+
+    @Option(names = "--cluster-trials", description = "Section 6: host kills per session timeout (default 5).")
+    Integer clusterTrials;
+
+    @Option(names = "--cluster-connections", description = "Section 6: connections shared by the hosts, 3 in 4 on Slack (default 24).")
+    Integer clusterConnections;
+
+    @Option(names = "--cluster-hosts", description = "Section 6: hosts joining one by one in the balance run (default 4).")
+    Integer clusterHosts;
+
     /** The values the sections run with. */
     record Sizes(Path dist, Path results, Set<String> sections, boolean smoke,
             int idleConnections, Duration idleSimulated, int idleSpeedup,
@@ -134,7 +147,8 @@ final class BenchOptions {
             List<Integer> slackScale, List<Integer> discordScale, List<Integer> mixedScale, int bareScale,
             Duration idleWindow, Duration scaleSettle,
             boolean histogram,
-            int reloadSwaps, int reloadWorkspaces, Duration reloadPushEvery, Duration reloadSettle) {
+            int reloadSwaps, int reloadWorkspaces, Duration reloadPushEvery, Duration reloadSettle,
+            List<Duration> clusterTimeouts, int clusterTrials, int clusterConnections, int clusterHosts) {
 
         boolean runs(String section) {
             return sections.contains(section);
@@ -147,7 +161,9 @@ final class BenchOptions {
                 try {
                     Object v = c.getAccessor().invoke(this);
                     n.set(c.getName(), Report.MAPPER.valueToTree(v instanceof Duration d ? Durations.format(d)
-                            : v instanceof Path p ? p.toString() : v));
+                            : v instanceof Path p ? p.toString()
+                            : v instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Duration
+                                    ? l.stream().map(x -> Durations.format((Duration) x)).toList() : v));
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);
                 }
@@ -179,7 +195,9 @@ final class BenchOptions {
                 pick(bareScale, 50, 1), pick(idleWindow, Duration.ofSeconds(5), Duration.ofSeconds(1)),
                 pick(scaleSettle, Duration.ofSeconds(2), Duration.ofMillis(500)), histogram,
                 pick(reloadSwaps, 20, 2), pick(reloadWorkspaces, 3, 1), pick(reloadPushEvery, Duration.ofMillis(20),
-                        Duration.ofMillis(50)), pick(reloadSettle, Duration.ofSeconds(90), Duration.ofSeconds(5)));
+                        Duration.ofMillis(50)), pick(reloadSettle, Duration.ofSeconds(90), Duration.ofSeconds(5)),
+                pick(clusterTimeouts, List.of(Duration.ofSeconds(4), Duration.ofSeconds(10)), List.of(Duration.ofSeconds(4))),
+                pick(clusterTrials, 5, 1), pick(clusterConnections, 24, 3), pick(clusterHosts, 4, 3));
     }
 
     private <T> T pick(T given, T normal, T tiny) {

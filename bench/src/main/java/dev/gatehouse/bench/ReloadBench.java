@@ -68,7 +68,7 @@ final class ReloadBench {
      * The benchmark's own classes for the child: the classes folder when run from it (tests), else those
      * entries copied out of the benchmark's jar, which also holds every library.
      */
-    private static Path benchClasses(Path dir) throws IOException, URISyntaxException {
+    static Path benchClasses(Path dir) throws IOException, URISyntaxException {
         Path source = Path.of(ReloadBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         if (Files.isDirectory(source)) {
             return source;

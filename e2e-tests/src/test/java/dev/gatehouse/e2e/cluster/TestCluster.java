@@ -1,6 +1,5 @@
 package dev.gatehouse.e2e.cluster;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.host.cluster.zookeeper.EmbeddedZooKeeper;
 import dev.gatehouse.host.demo.HostJvm;
 import dev.gatehouse.host.demo.SimWorkspaces;
@@ -103,17 +102,7 @@ final class TestCluster implements AutoCloseable {
     Map<String, List<String>> connectedOn() {
         Map<String, List<String>> on = new TreeMap<>();
         connections().forEach(c -> on.put(c, new ArrayList<>()));
-        hosts.forEach((id, h) -> {
-            JsonNode s = h.alive() ? h.status() : null;
-            if (s == null) {
-                return;
-            }
-            for (JsonNode c : s.get("connections")) {
-                if ("CONNECTED".equals(c.get("state").asText())) {
-                    on.computeIfAbsent(c.get("platform").asText() + "/" + c.get("workspace").asText(), k -> new ArrayList<>()).add(id);
-                }
-            }
-        });
+        on.putAll(HostJvm.connectedOn(hosts.values()));
         return on;
     }
 

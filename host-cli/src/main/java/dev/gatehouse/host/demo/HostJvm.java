@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -137,6 +140,23 @@ public final class HostJvm implements AutoCloseable {
         }
     }
 
+    /** {@code GET /metrics} (Prometheus text), or "" when the host does not answer. */
+    public String metrics() {
+        String url = adminUrl;
+        if (url == null) {
+            return "";
+        }
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
     /** {@code POST path} on the admin API: its status code and body. */
     public HttpResponse<String> post(String path) throws IOException, InterruptedException {
         String url = adminUrl;
@@ -145,6 +165,24 @@ public final class HostJvm implements AutoCloseable {
         }
         return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Connection ({@code platform/workspace}) → the ids of those hosts that report it CONNECTED now (sorted by connection). */
+    public static Map<String, List<String>> connectedOn(Collection<HostJvm> hosts) {
+        Map<String, List<String>> on = new TreeMap<>();
+        for (HostJvm h : hosts) {
+            JsonNode s = h.alive() ? h.status() : null;
+            if (s == null) {
+                continue;
+            }
+            for (JsonNode c : s.path("connections")) {
+                if ("CONNECTED".equals(c.path("state").asText())) {
+                    on.computeIfAbsent(c.path("platform").asText() + "/" + c.path("workspace").asText(), k -> new ArrayList<>())
+                            .add(h.id);
+                }
+            }
+        }
+        return on;
     }
 
     public String adminUrl() {
