@@ -214,6 +214,21 @@ class TransportMonitorTest {
                 "disconnected: JDA shut down after close code 1006 and will not reconnect by itself");
     }
 
+    /**
+     * JDA 6.5.0 can stop for good after its own zombie close: nv-websocket's late interrupt of the reading thread,
+     * which runs JDA's reconnect, makes JDA take it for a shutdown (platform-sim's JdaGatewayFaultTest forces it).
+     * Its ShutdownEvent then carries 1000, as a shutdown we asked for would, but our close never began.
+     */
+    @Test
+    void jdaShuttingItselfDownWithCode1000OutsideOurCloseIsADisconnect() {
+        connectWithHeartbeats(3);
+        monitor.status(DISCONNECTED);
+        monitor.shutDown(1000);
+        runFor(Duration.ofSeconds(30));
+        assertThat(health.signals).containsExactly("connected",
+                "disconnected: JDA shut down after close code 1000 and will not reconnect by itself");
+    }
+
     @Test
     void nothingIsReportedOnceOurCloseBegan() {
         connectWithHeartbeats(5);

@@ -12,15 +12,15 @@ import net.dv8tion.jda.api.hooks.EventListener;
 /** Records every JDA event with its monotonic arrival time, for assertions and timing figures. */
 final class EventRecorder implements EventListener {
 
-    /** One event and when it arrived ({@link System#nanoTime()}). */
-    record Recorded(long nanos, GenericEvent event) {
+    /** One event, when it arrived ({@link System#nanoTime()}) and the thread JDA fired it on. */
+    record Recorded(long nanos, GenericEvent event, String thread) {
     }
 
     private final List<Recorded> events = new CopyOnWriteArrayList<>();
 
     @Override
     public void onEvent(GenericEvent event) {
-        events.add(new Recorded(System.nanoTime(), event));
+        events.add(new Recorded(System.nanoTime(), event, Thread.currentThread().getName()));
     }
 
     /** Index to pass to the {@code since} methods: only events after this point. */
