@@ -78,7 +78,7 @@ final class ClusterBench {
             n.put("medianOverTimeout", s.median() / t);
             n.put("withinTimeoutPlus5s", within);
         });
-        report.table("clusterTakeover", "6a. Cluster: kill -9 of a host → each of its connections CONNECTED on another host",
+        report.table("cluster", "6a. Cluster: kill -9 of a host → each of its connections CONNECTED on another host",
                 List.of("session timeout", "kills / connections moved", "takeover min/med/p95/max", "median, p95 ÷ timeout",
                         "all ≤ timeout + 5 s"), rows, json);
     }

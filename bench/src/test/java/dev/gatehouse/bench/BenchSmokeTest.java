@@ -56,7 +56,11 @@ class BenchSmokeTest {
         report.at("/sections/scale").forEach(f -> fleets.add(f.get("fleet").asText()));
         assertThat(fleets).containsExactly("host-slack", "host-discord", "host-both", "bare-slack", "bare-discord");
         assertThat(report.at("/sections/scaleBoth/0/allConnectedMs").isNumber()).as("both platforms in one JVM").isTrue();
-        assertThat(printed).contains("1. Idle false reconnects", "2. Recovery", "3. Event path", "4. Scale", "5. Hot reload");
+        assertThat(report.at("/sections/cluster/0/withinTimeoutPlus5s").asBoolean()).as("kill -9 takeover within the bound").isTrue();
+        report.at("/sections/clusterBalance").forEach(step -> assertThat(step.get("spread").asInt()).as(step.toString()).isLessThanOrEqualTo(1));
+        assertThat(report.at("/sections/clusterCost").size()).isEqualTo(2);
+        assertThat(printed).contains("1. Idle false reconnects", "2. Recovery", "3. Event path", "4. Scale", "5. Hot reload",
+                "6a. Cluster");
         assertThat(Poll.until(Duration.ofSeconds(30), Duration.ofMillis(200), () -> ownThreads().isEmpty()))
                 .as("threads left running: %s", ownThreads()).isTrue();
     }

@@ -24,7 +24,7 @@ class ClusterDemoTest {
         Path out = dir.resolve("demo.out");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(List.of(java, "-jar", dist.resolve("gatehouse.jar").toString(), "demo", "--hosts", "3",
-                "--plain", "--kill-every", "15s", "--workdir", dir.resolve("work").toString()))
+                "--plain", "--kill-every", "8s", "--workdir", dir.resolve("work").toString()))
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             await("three hosts started").atMost(Duration.ofSeconds(120))
