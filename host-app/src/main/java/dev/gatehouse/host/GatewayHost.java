@@ -492,6 +492,13 @@ public final class GatewayHost implements AutoCloseable, HostControl {
         return p().connections().disable(new ConnectionKey(workspace, platform), "disabled by operator");
     }
 
+    /** Cluster mode: moves a connection to {@code toHost} and keeps it there, or ({@code null}) lets the cluster place it. */
+    @Override
+    public CompletionStage<Void> move(String workspace, String platform, String toHost) {
+        requireStarted();
+        return p().ownership().pin(new ConnectionKey(workspace, platform), toHost);
+    }
+
     /** Reloads a plugin from its jar (the same file, or a newer one dropped meanwhile). */
     public CompletionStage<ReloadResult> reloadPlugin(String pluginId) {
         return reloadPlugin(pluginId, false);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.host.demo.HostJvm;
 import dev.gatehouse.sim.slack.AckRecord;
 import dev.gatehouse.sim.slack.SimSlackApp;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,6 +114,34 @@ class ClusterProcessesTest {
         // Back in touch: h1 rejoins with a new session and takes its share again, still one socket each.
         cluster.zookeeperLinks.get("h1").blackHole(false);
         awaitBalanced(HOSTS, SESSION.plusSeconds(30));
+        assertNeverTwoLiveSockets();
+    }
+
+    @Test
+    void anOperatorMovesAConnectionWithTheCommandLineAndItStaysThere() throws Exception {
+        Map<String, String> before = cluster.owners();
+        String moving = before.entrySet().stream().filter(e -> e.getKey().startsWith("slack/") && !e.getValue().equals("h3"))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        String workspace = moving.substring("slack/".length());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // asked of h1, whichever host runs it
+        Process move = new ProcessBuilder(java, "-jar", Path.of(System.getProperty("gatehouse.dist"), "gatehouse.jar").toString(),
+                "cluster", "move", workspace, "slack", "h3", "--admin", cluster.hosts.get("h1").adminUrl())
+                .redirectErrorStream(true).start();
+        String said = new String(move.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(move.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(move.exitValue()).as(said).isZero();
+        assertThat(said).contains("move slack/" + workspace + " to h3: MOVING");
+
+        awaitBalanced(HOSTS, Duration.ofSeconds(30));
+        await("moved to h3").atMost(Duration.ofSeconds(30)).until(() -> "h3".equals(cluster.owners() == null ? null
+                : cluster.owners().get(moving)));
+        JsonNode s = cluster.hosts.get("h2").status();
+        for (JsonNode c : s.get("connections")) {
+            if (c.get("workspace").asText().equals(workspace)) {
+                assertThat(c.get("pinnedTo").asText()).isEqualTo("h3");
+            }
+        }
         assertNeverTwoLiveSockets();
     }
 

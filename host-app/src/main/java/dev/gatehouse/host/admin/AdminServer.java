@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class AdminServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
-    private static final Pattern CONNECTION = Pattern.compile("/connections/([^/]+)/([^/]+)/(reconnect|enable|disable)");
+    private static final Pattern CONNECTION = Pattern.compile("/connections/([^/]+)/([^/]+)/(reconnect|enable|disable|move|unpin)");
     private static final Pattern PLUGIN = Pattern.compile("/plugins/([^/]+)/reload");
 
     private final HostControl host;
@@ -120,15 +120,16 @@ public final class AdminServer implements AutoCloseable {
         Matcher p = PLUGIN.matcher(req.path());
         if (!c.matches() && !p.matches()) {
             return done(AdminResponse.error(404, "no such endpoint: " + req.path() + "; see GET /status, /livez, /readyz, /metrics,"
-                    + " POST /connections/{workspace}/{platform}/reconnect|enable|disable, POST /plugins/{id}/reload"));
+                    + " POST /connections/{workspace}/{platform}/reconnect|enable|disable|move?to=HOST|unpin,"
+                    + " POST /plugins/{id}/reload"));
         }
         if (!req.method().equals("POST")) {
             return done(AdminResponse.error(405, req.method() + " is not allowed here; use POST").withHeader("Allow", "POST"));
         }
-        return c.matches() ? connection(c.group(1), c.group(2), c.group(3)) : reload(p.group(1), forced(req.rawQuery()));
+        return c.matches() ? connection(c.group(1), c.group(2), c.group(3), req.rawQuery()) : reload(p.group(1), forced(req.rawQuery()));
     }
 
-    private CompletionStage<AdminResponse> connection(String ws, String platform, String action) {
+    private CompletionStage<AdminResponse> connection(String ws, String platform, String action, String rawQuery) {
         boolean known = host.status().connections().stream()
                 .anyMatch(s -> s.workspace().equals(ws) && s.platform().equals(platform));
         if (!known) {
@@ -151,8 +152,52 @@ public final class AdminServer implements AutoCloseable {
                 yield done(AdminResponse.json(200, body.put("result", "ENABLED")));
             }
             case "disable" -> within(host.disable(ws, platform), 60, what, closed -> AdminResponse.json(200, body.put("result", "DISABLED")));
+            case "move" -> {
+                String to = param(rawQuery, "to");
+                if (to == null || to.isEmpty()) {
+                    yield done(AdminResponse.error(400, "name the host to move " + platform + "/" + ws + " to: ?to=HOST"
+                            + " (POST .../unpin lets the cluster place it again)"));
+                }
+                yield clusterChange(host.move(ws, platform, to), what, body.put("result", "MOVING").put("to", to));
+            }
+            case "unpin" -> clusterChange(host.move(ws, platform, null), what, body.put("result", "UNPINNED"));
             default -> done(AdminResponse.error(404, "unknown action " + action));
         };
+    }
+
+    /** 202 once the cluster recorded the change (the hand-over follows: see GET /status); 400/409 with the reason. */
+    private static CompletionStage<AdminResponse> clusterChange(CompletionStage<Void> op, String what, ObjectNode body) {
+        return within(op.handle((v, e) -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof IllegalArgumentException) {
+                return AdminResponse.error(400, cause.getMessage());
+            }
+            if (cause instanceof IllegalStateException) {
+                return AdminResponse.error(409, cause.getMessage());
+            }
+            if (cause != null) {
+                throw new CompletionException(cause);
+            }
+            return AdminResponse.json(202, body);
+        }), 15, what, r -> r);
+    }
+
+    /** A query parameter's value (URL-decoded), or null. */
+    static String param(String rawQuery, String name) {
+        if (rawQuery == null) {
+            return null;
+        }
+        for (String p : rawQuery.split("&")) {
+            int eq = p.indexOf('=');
+            if (eq > 0 && p.substring(0, eq).equals(name)) {
+                try {
+                    return java.net.URLDecoder.decode(p.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException badEscape) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     /** {@code ?force=true} (or a bare {@code ?force}) among the query's parameters. */

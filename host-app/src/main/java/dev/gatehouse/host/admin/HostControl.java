@@ -29,4 +29,11 @@ public interface HostControl {
     CompletionStage<Boolean> disable(String workspace, String platform);
 
     CompletionStage<ReloadResult> reloadPlugin(String pluginId, boolean force);
+
+    /**
+     * Cluster mode: pins the connection to {@code toHost} (moving it there), or with {@code null} lets the
+     * cluster place it again. Fails with {@link IllegalArgumentException} (no such member) or
+     * {@link IllegalStateException} (running alone, or cut off from ZooKeeper).
+     */
+    CompletionStage<Void> move(String workspace, String platform, String toHost);
 }

@@ -28,6 +28,7 @@ public final class StatusJson {
             ObjectNode n = connection(c);
             if (s.cluster() != null) {
                 n.put("owner", s.cluster().ownerOf(c.workspace(), c.platform()));
+                n.put("pinnedTo", s.cluster().pinOf(c.workspace(), c.platform()));
             }
             conns.add(n);
         });

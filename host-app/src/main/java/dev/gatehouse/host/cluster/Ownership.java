@@ -3,6 +3,7 @@ package dev.gatehouse.host.cluster;
 import dev.gatehouse.host.status.ClusterStatus;
 import dev.gatehouse.host.supervisor.ConnectionKey;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -63,6 +64,19 @@ public interface Ownership extends AutoCloseable {
 
     /** What this host knows of the cluster now; never blocks on the network. */
     ClusterStatus status();
+
+    /**
+     * An operator's move: pins the connection to host {@code hostId}, which then owns it (handed over as
+     * a planned move: closed where it runs, then opened there) for as long as that host is a member, so
+     * the balancing leaves it there; {@code null} removes the pin and lets the cluster place it again.
+     * Completes once the cluster has recorded it; fails with {@link IllegalArgumentException} for a host
+     * that is not a member, {@link IllegalStateException} when this host cannot do it now (alone, or not
+     * connected to ZooKeeper).
+     */
+    default CompletionStage<Void> pin(ConnectionKey key, String hostId) {
+        return CompletableFuture.failedFuture(new IllegalStateException(
+                "this host runs alone (no cluster section): there is no other host to move a connection to"));
+    }
 
     /** Revokes every connection (waiting for their closes, bounded), then leaves the cluster. */
     @Override

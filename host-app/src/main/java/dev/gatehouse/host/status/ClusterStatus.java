@@ -10,8 +10,10 @@ import java.util.List;
  * @param zookeeper this host's link to ZooKeeper: CONNECTING, CONNECTED, SUSPENDED or LOST
  * @param owners every connection that has an owner, as this host last saw it
  * @param fenced why this host holds no lease right now, or {@code null}
+ * @param pins the connections an operator moved to a host ({@code gatehouse cluster move}), that host as {@code hostId}
  */
-public record ClusterStatus(String hostId, List<String> members, String zookeeper, List<Owner> owners, String fenced) {
+public record ClusterStatus(String hostId, List<String> members, String zookeeper, List<Owner> owners, String fenced,
+        List<Owner> pins) {
 
     /** One connection's owner. */
     public record Owner(String workspace, String platform, String hostId) {
@@ -20,11 +22,26 @@ public record ClusterStatus(String hostId, List<String> members, String zookeepe
     public ClusterStatus {
         members = List.copyOf(members);
         owners = List.copyOf(owners);
+        pins = List.copyOf(pins);
+    }
+
+    /** Without pins. */
+    public ClusterStatus(String hostId, List<String> members, String zookeeper, List<Owner> owners, String fenced) {
+        this(hostId, members, zookeeper, owners, fenced, List.of());
     }
 
     /** The host that owns a connection, or {@code null} if none does. */
     public String ownerOf(String workspace, String platform) {
-        for (Owner o : owners) {
+        return find(owners, workspace, platform);
+    }
+
+    /** The host a connection is pinned to, or {@code null}. */
+    public String pinOf(String workspace, String platform) {
+        return find(pins, workspace, platform);
+    }
+
+    private static String find(List<Owner> list, String workspace, String platform) {
+        for (Owner o : list) {
             if (o.workspace().equals(workspace) && o.platform().equals(platform)) {
                 return o.hostId();
             }

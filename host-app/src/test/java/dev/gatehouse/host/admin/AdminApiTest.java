@@ -242,6 +242,21 @@ class AdminApiTest {
     }
 
     @Test
+    void aMoveOnAHostRunningAloneIsRefusedWithTheReasonAndOneWithoutAHostIsABadRequest() throws Exception {
+        HttpResponse<String> alone = call("POST", "/connections/acme/loopback/move?to=h2", TOKEN);
+        assertThat(alone.statusCode()).isEqualTo(409);
+        assertThat(body(alone).get("error").asText()).contains("this host runs alone");
+        HttpResponse<String> noHost = call("POST", "/connections/acme/loopback/move", TOKEN);
+        assertThat(noHost.statusCode()).isEqualTo(400);
+        assertThat(body(noHost).get("error").asText()).contains("?to=HOST");
+        assertThat(AdminServer.param("force&to=h%2D2", "to")).isEqualTo("h-2");
+        assertThat(AdminServer.param("to=%zz", "to")).as("a broken escape is no host (400)").isNull();
+        assertThat(call("POST", "/connections/nobody/loopback/move?to=h2", TOKEN).statusCode()).isEqualTo(404);
+        assertThat(call("POST", "/connections/acme/loopback/unpin", TOKEN).statusCode()).isEqualTo(409);
+        assertThat(conn("acme").state()).as("nothing happened to it").isEqualTo(ConnectionState.CONNECTED);
+    }
+
+    @Test
     void badRequestsGetJsonErrors() throws Exception {
         HttpResponse<String> missing = call("GET", "/nothing-here", TOKEN);
         assertThat(missing.statusCode()).isEqualTo(404);

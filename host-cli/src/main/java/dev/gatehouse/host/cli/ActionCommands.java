@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The operator actions on a running host: reconnect, enable, disable, reload. */
+/** The operator actions on a running host: reconnect, enable, disable, reload, cluster move and unpin. */
 final class ActionCommands {
 
     private ActionCommands() {
@@ -132,6 +132,51 @@ final class ActionCommands {
         @Override
         Duration timeout() {
             return Duration.ofMinutes(5);
+        }
+    }
+
+    @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Cluster mode: moves connections between hosts.",
+            subcommands = {Move.class, Unpin.class})
+    static final class Cluster implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return ExitCodes.USAGE;
+        }
+    }
+
+    @Command(name = "move", mixinStandardHelpOptions = true,
+            description = "Moves a connection to another host of the cluster (asked of any host) and keeps it there while"
+                    + " that host is a member: closed where it runs, then opened there. 'cluster unpin' undoes it.")
+    static final class Move extends OnConnection {
+        @Parameters(index = "2", paramLabel = "HOST", description = "the cluster.hostId of the host to move it to")
+        String host;
+
+        @Override
+        String path() {
+            return path("move") + "?to=" + java.net.URLEncoder.encode(host, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        String describe() {
+            return "move " + platform + "/" + workspace + " to " + host;
+        }
+    }
+
+    @Command(name = "unpin", mixinStandardHelpOptions = true,
+            description = "Lets the cluster place a connection moved by 'cluster move' again (it may stay where it is).")
+    static final class Unpin extends OnConnection {
+        @Override
+        String path() {
+            return path("unpin");
+        }
+
+        @Override
+        String describe() {
+            return "unpin " + platform + "/" + workspace;
         }
     }
 }

@@ -11,10 +11,10 @@ import picocli.CommandLine.IVersionProvider;
         subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, DoctorCommand.class, PluginsCommand.class,
             StatusCommand.class,
             ActionCommands.Reconnect.class, ActionCommands.Enable.class, ActionCommands.Disable.class,
-            ActionCommands.Reload.class},
+            ActionCommands.Reload.class, ActionCommands.Cluster.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success, including SIGTERM/Ctrl-C after an orderly shutdown",
-            "1:a running host refused a command (status, reconnect, enable, disable, reload)", "2:invalid command line",
+            "1:a running host refused a command (status, reconnect, enable, disable, reload, cluster)", "2:invalid command line",
             "69:the running host's admin API could not be reached",
             "70:the host could not start", "75:a connection failed health.maxReconnectAttempts times in a row (restart me)",
             "78:the configuration is invalid (validate), or a check failed (doctor)"})

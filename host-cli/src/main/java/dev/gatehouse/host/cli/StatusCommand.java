@@ -58,6 +58,7 @@ final class StatusCommand implements Callable<Integer> {
                 "SOCKETS", clustered ? "OWNER" : "", "LAST ERROR");
         for (JsonNode c : s.get("connections")) {
             String owner = c.path("owner").isTextual() ? c.get("owner").asText() : "-";
+            String pinned = c.path("pinnedTo").isTextual() ? c.get("pinnedTo").asText() : null;
             // A connection another host owns is stopped here (its state is that host's to show); one without an
             // owner is waiting for a host to take it.
             String state = c.get("state").asText();
@@ -68,7 +69,8 @@ final class StatusCommand implements Callable<Integer> {
                     c.get("epoch").asText(), c.get("stateSince").asText("").replaceFirst("\\.\\d+Z$", "Z"),
                     c.get("forcedReconnects").asText(), c.get("libraryReconnects").asText(), c.get("flapReconnects").asText(),
                     c.get("stormReconnects").asText(), c.get("manualReconnects").asText(), c.get("sockets").asText(),
-                    clustered ? owner : "", c.get("lastError").isNull() ? "-" : c.get("lastError").asText());
+                    clustered ? owner + (pinned == null ? "" : pinned.equals(owner) ? " (moved)" : " (→ " + pinned + ")") : "",
+                    c.get("lastError").isNull() ? "-" : c.get("lastError").asText());
         }
         if (clustered) {
             List<String> members = new ArrayList<>();

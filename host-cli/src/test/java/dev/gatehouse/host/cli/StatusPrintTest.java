@@ -55,6 +55,19 @@ class StatusPrintTest {
     }
 
     @Test
+    void aMovedConnectionSaysSoAndOneOnItsWayToItsNewHostSaysWhere() throws Exception {
+        String conns = CONNECTION.formatted("acme", "CONNECTED", 1, ", \"owner\": \"gh-1\", \"pinnedTo\": \"gh-1\"") + ","
+                + CONNECTION.formatted("globex", "CONNECTED", 1, ", \"owner\": \"gh-1\", \"pinnedTo\": \"gh-2\"") + ","
+                + CONNECTION.formatted("initech", "CONNECTED", 1, ", \"owner\": \"gh-1\", \"pinnedTo\": null");
+        String cluster = ", \"cluster\": {\"hostId\": \"gh-1\", \"members\": [\"gh-1\", \"gh-2\"], \"zookeeper\": \"CONNECTED\","
+                + " \"fenced\": null}";
+        String out = print(status(conns, cluster));
+        assertThat(out.lines().filter(l -> l.startsWith("acme"))).singleElement().asString().contains("gh-1 (moved)");
+        assertThat(out.lines().filter(l -> l.startsWith("globex"))).singleElement().asString().contains("gh-1 (→ gh-2)");
+        assertThat(out.lines().filter(l -> l.startsWith("initech"))).singleElement().asString().doesNotContain("(");
+    }
+
+    @Test
     void aFencedHostSaysItOwnsNothingAndWhy() throws Exception {
         String cluster = ", \"cluster\": {\"hostId\": \"gh-1\", \"members\": [], \"zookeeper\": \"SUSPENDED\","
                 + " \"fenced\": \"no answer from ZooKeeper for too long\"}";

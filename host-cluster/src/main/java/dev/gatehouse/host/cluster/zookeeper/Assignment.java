@@ -21,6 +21,8 @@ import java.util.TreeSet;
  *       share; a leaving host's connections spread over the others; nothing else moves.</li>
  *   <li>Spread: free connections go, by rendezvous hashing, to the host that ranks them highest among
  *       those with room, so they do not all land on one host.</li>
+ *   <li>Pinned: a connection an operator moved to a member goes there whatever the balance; it counts
+ *       in that host's share, and the others are balanced around it.</li>
  * </ul>
  */
 final class Assignment {
@@ -35,17 +37,34 @@ final class Assignment {
      * @return each connection's target host; empty when there are no members
      */
     static Map<String, String> assign(Collection<String> members, Collection<String> keys, Map<String, String> current) {
+        return assign(members, keys, current, Map.of());
+    }
+
+    /**
+     * As {@link #assign(Collection, Collection, Map)}, with {@code pins}: connection → the host an operator
+     * moved it to (ignored while that host is not a member).
+     */
+    static Map<String, String> assign(Collection<String> members, Collection<String> keys, Map<String, String> current,
+            Map<String, String> pins) {
         List<String> hosts = new ArrayList<>(new TreeSet<>(members));
         Map<String, String> target = new TreeMap<>();
         if (hosts.isEmpty()) {
             return target;
         }
         TreeSet<String> all = new TreeSet<>(keys);
+        Map<String, Integer> pinned = new HashMap<>();
+        for (String k : all) {
+            String p = pins.get(k);
+            if (p != null && hosts.contains(p)) {
+                target.put(k, p);
+                pinned.merge(p, 1, Integer::sum);
+            }
+        }
         Map<String, List<String>> owned = new HashMap<>();
         hosts.forEach(h -> owned.put(h, new ArrayList<>()));
         for (String k : all) {
             String o = current.get(k);
-            if (o != null && owned.containsKey(o)) {
+            if (o != null && owned.containsKey(o) && !target.containsKey(k)) {
                 owned.get(o).add(k);
             }
         }
@@ -55,7 +74,8 @@ final class Assignment {
         bySize.sort(Comparator.comparingInt((String h) -> owned.get(h).size()).reversed().thenComparing(h -> h));
         Map<String, Integer> room = new HashMap<>();
         for (int i = 0; i < bySize.size(); i++) {
-            room.put(bySize.get(i), base + (i < extra ? 1 : 0));
+            // a host's pinned connections fill its share first (more pins than its share: no room left)
+            room.put(bySize.get(i), Math.max(0, base + (i < extra ? 1 : 0) - pinned.getOrDefault(bySize.get(i), 0)));
         }
         for (String h : hosts) {
             List<String> mine = owned.get(h);

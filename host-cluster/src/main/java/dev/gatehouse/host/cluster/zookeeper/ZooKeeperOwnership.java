@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Layout under the namespace: {@code /members/<hostId>} (ephemeral, one per live host) and
  * {@code /owners/<platform>:<workspace>} (ephemeral, created by the connection's owner, holding its
- * host id). The owner node's creation zxid is the lease's fence: it grows with every new owner.
+ * host id), and {@code /pins/<platform>:<workspace>} (persistent, an operator's move: the host it goes
+ * to). The owner node's creation zxid is the lease's fence: it grows with every new owner.
  *
  * <p>Each host computes the same target owner for every connection ({@link Assignment}) from what it
  * sees, takes free connections targeted at it (creating the owner node, then opening the connection)
@@ -60,6 +62,7 @@ public final class ZooKeeperOwnership implements Ownership {
     private static final Logger log = LoggerFactory.getLogger(ZooKeeperOwnership.class);
     static final String MEMBERS = "/members";
     static final String OWNERS = "/owners";
+    static final String PINS = "/pins";
 
     private final ClusterSettings settings;
     /** The host's close bound now: the fence starts that much (plus a margin) before the lease could end. */
@@ -119,7 +122,7 @@ public final class ZooKeeperOwnership implements Ownership {
                 .forCreates(d -> reconcileSoon())
                 .forDeletes(d -> reconcileSoon())
                 .forChanges((before, after) -> {
-                    if (after.getPath().startsWith(OWNERS + "/")) {
+                    if (after.getPath().startsWith(OWNERS + "/") || after.getPath().startsWith(PINS + "/")) {
                         reconcileSoon();
                     }
                 }).build());
@@ -154,20 +157,67 @@ public final class ZooKeeperOwnership implements Ownership {
                 owners.add(new ClusterStatus.Owner(k.workspace(), k.platform(), o.hostId()));
             }
         });
-        return new ClusterStatus(settings.hostId(), v.members(), zookeeperState, owners, fenced);
+        List<ClusterStatus.Owner> pins = new ArrayList<>();
+        v.pins().forEach((node, host) -> {
+            ConnectionKey k = keyOf(node);
+            if (k != null) {
+                pins.add(new ClusterStatus.Owner(k.workspace(), k.platform(), host));
+            }
+        });
+        return new ClusterStatus(settings.hostId(), v.members(), zookeeperState, owners, fenced, pins);
+    }
+
+    @Override
+    public CompletionStage<Void> pin(ConnectionKey key, String hostId) {
+        List<String> members = view().members();
+        if (hostId != null && !members.contains(hostId)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no host '" + hostId + "' in the cluster now;"
+                    + " its members: " + String.join(", ", members)));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                if (closed || !client.getZookeeperClient().isConnected()) {
+                    throw new IllegalStateException("this host is not connected to ZooKeeper (" + zookeeperState
+                            + "); try again on another host, or once it is");
+                }
+                String path = PINS + "/" + nodeOf(key);
+                if (hostId == null) {
+                    try {
+                        client.delete().forPath(path);
+                    } catch (KeeperException.NoNodeException e) {
+                        // not pinned: nothing to undo
+                    }
+                } else {
+                    byte[] data = hostId.getBytes(StandardCharsets.UTF_8);
+                    try {
+                        client.create().creatingParentsIfNeeded().forPath(path, data);
+                    } catch (KeeperException.NodeExistsException e) {
+                        client.setData().forPath(path, data);
+                    }
+                }
+                log.info("cluster: {} {}", key, hostId == null ? "unpinned: the cluster places it" : "pinned to host '" + hostId + "'");
+                done.complete(null);
+                reconcileSoon();
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
     }
 
     /** One owner node as the cache holds it: its host, its lease (creation zxid) and the session that holds it. */
     private record OwnerNode(String hostId, long fence, long session) {
     }
 
-    /** The members (sorted) and owner nodes (by node name) the cache holds now. */
-    private record View(List<String> members, Map<String, OwnerNode> owners) {
+    /** The members (sorted), owner nodes and pins (by node name) the cache holds now. */
+    private record View(List<String> members, Map<String, OwnerNode> owners, Map<String, String> pins) {
     }
 
     private View view() {
         List<String> members = new ArrayList<>();
         Map<String, OwnerNode> owners = new TreeMap<>();
+        Map<String, String> pins = new TreeMap<>();
         for (ChildData d : cache.stream().toList()) {
             String path = d.getPath();
             if (path.startsWith(MEMBERS + "/")) {
@@ -175,10 +225,12 @@ public final class ZooKeeperOwnership implements Ownership {
             } else if (path.startsWith(OWNERS + "/") && d.getData() != null && d.getStat() != null) {
                 owners.put(path.substring(OWNERS.length() + 1), new OwnerNode(new String(d.getData(), StandardCharsets.UTF_8),
                         d.getStat().getCzxid(), d.getStat().getEphemeralOwner()));
+            } else if (path.startsWith(PINS + "/") && d.getData() != null) {
+                pins.put(path.substring(PINS.length() + 1), new String(d.getData(), StandardCharsets.UTF_8));
             }
         }
         members.sort(null);
-        return new View(members, owners);
+        return new View(members, owners, pins);
     }
 
     /** The owner node's name of a connection. Platform ids hold no ':'. */
@@ -298,7 +350,7 @@ public final class ZooKeeperOwnership implements Ownership {
         wanted.forEach(k -> keys.put(nodeOf(k), k));
         Map<String, String> current = new HashMap<>();
         owners.forEach((n, o) -> current.put(n, o.hostId()));
-        Map<String, String> target = Assignment.assign(members, keys.keySet(), current);
+        Map<String, String> target = Assignment.assign(members, keys.keySet(), current, v.pins());
         String me = settings.hostId();
         for (Map.Entry<String, ConnectionKey> e : keys.entrySet()) {
             ConnectionKey k = e.getValue();
@@ -314,7 +366,9 @@ public final class ZooKeeperOwnership implements Ownership {
                     take(k, o.fence());
                 }
             } else if (ours) {
-                release(k, Change.MOVED, "moved to host '" + target.get(e.getKey()) + "' (balancing)");
+                String to = target.get(e.getKey());
+                release(k, Change.MOVED, "moved to host '" + to + "' ("
+                        + (to != null && to.equals(v.pins().get(e.getKey())) ? "an operator's move" : "balancing") + ")");
             }
         }
         for (Map.Entry<String, OwnerNode> e : owners.entrySet()) {

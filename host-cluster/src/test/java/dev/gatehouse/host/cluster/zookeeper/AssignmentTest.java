@@ -84,4 +84,33 @@ class AssignmentTest {
         assertThat(counts(fresh)).containsOnly(Map.entry("a", 100L), Map.entry("b", 100L), Map.entry("c", 100L));
         assertThat(Assignment.assign(List.of(), keys(3), Map.of())).isEmpty();
     }
+
+    @Test
+    void aPinnedConnectionGoesToItsHostAndTheOthersBalanceAroundIt() {
+        List<String> ks = keys(30);
+        List<String> hosts = List.of("a", "b", "c");
+        Map<String, String> before = Assignment.assign(hosts, ks, Map.of());
+        String moving = ks.stream().filter(k -> !before.get(k).equals("c")).findFirst().orElseThrow();
+        Map<String, String> after = Assignment.assign(hosts, ks, before, Map.of(moving, "c"));
+        assertThat(after).containsEntry(moving, "c");
+        // c now holds one more than before, so one of its own goes to the host the pinned one left: two moves in all
+        long moved = ks.stream().filter(k -> !before.get(k).equals(after.get(k))).count();
+        assertThat(moved).isEqualTo(2);
+        assertThat(counts(after)).containsOnly(Map.entry("a", 10L), Map.entry("b", 10L), Map.entry("c", 10L));
+        // computed again from the new owners, nothing moves: the pin holds and the balancing leaves it
+        assertThat(Assignment.assign(hosts, ks, after, Map.of(moving, "c"))).isEqualTo(after);
+    }
+
+    @Test
+    void pinsBeyondAHostsShareWinAndAPinToAHostThatIsGoneIsIgnored() {
+        List<String> ks = keys(6);
+        Map<String, String> pins = new HashMap<>();
+        ks.subList(0, 4).forEach(k -> pins.put(k, "a"));
+        pins.put(ks.get(5), "gone");
+        Map<String, String> target = Assignment.assign(List.of("a", "b"), ks, Map.of(), pins);
+        ks.subList(0, 4).forEach(k -> assertThat(target).containsEntry(k, "a"));
+        assertThat(target.get(ks.get(4))).isEqualTo("b");
+        assertThat(target.get(ks.get(5))).isEqualTo("b");
+        assertThat(target).hasSize(6);
+    }
 }

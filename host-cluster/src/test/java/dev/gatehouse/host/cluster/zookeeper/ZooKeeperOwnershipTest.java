@@ -190,6 +190,53 @@ class ZooKeeperOwnershipTest {
     }
 
     @Test
+    void anOperatorsMoveHandsTheConnectionToTheNamedHostWhichKeepsItUntilUnpinned() throws Exception {
+        Host a = host("a").start(KEYS);
+        Host b = host("b").start(KEYS);
+        Host c = host("c").start(KEYS);
+        awaitEvenShares(Duration.ofSeconds(20), a, b, c);
+        ConnectionKey moving = runners(List.of(a, b, c)).entrySet().stream().filter(e -> !e.getValue().equals("c"))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+
+        // asked of any host (here a, whatever owns it)
+        a.ownership.pin(moving, "c").toCompletableFuture().get(10, TimeUnit.SECONDS);
+        awaitEvenShares(Duration.ofSeconds(20), a, b, c);
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.running.containsKey(moving));
+        assertThat(b.ownership.status().pinOf(moving.workspace(), moving.platform())).isEqualTo("c");
+        assertThat(c.log).anyMatch(l -> l.startsWith("grant " + moving));
+        // the host it left logged why
+        assertThat(hosts.stream().flatMap(h -> h.log.stream())).anyMatch(l -> l.startsWith("revoke " + moving + " MOVED")
+                && l.contains("an operator's move"));
+        // a host that joins later takes its share, but not the pinned connection
+        Host d = host("d").start(KEYS);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Map<ConnectionKey, String> r = runners(List.of(a, b, c, d));
+            assertThat(r).hasSize(12);
+            assertThat(shares(r).values()).allMatch(n -> n == 3);
+        });
+        assertThat(c.running).containsKey(moving);
+
+        c.ownership.pin(moving, null).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.ownership.status().pinOf(moving.workspace(), moving.platform()) == null);
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
+    void aMoveToAHostThatIsNotAMemberIsRefusedNamingTheMembers() {
+        Host a = host("a").start(KEYS);
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.running.size() == 12);
+        assertThat(a.ownership.pin(KEYS.get(0), "nobody").toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(IllegalArgumentException.class)
+                .withMessageContaining("no host 'nobody' in the cluster now; its members: a");
+        assertThat(Ownership.ALONE.pin(KEYS.get(0), "a").toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(1))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withMessageContaining("this host runs alone");
+    }
+
+    @Test
     void aHostLeavingClosesItsConnectionsBeforeTheOthersTakeThem() {
         Host a = host("a").start(KEYS);
         Host b = host("b").start(KEYS);
