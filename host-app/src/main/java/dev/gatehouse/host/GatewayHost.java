@@ -45,7 +45,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -346,6 +348,17 @@ public final class GatewayHost implements AutoCloseable, HostControl {
             public CompletionStage<Void> revoke(ConnectionKey key, Ownership.Change why, String reason) {
                 r.metrics().ownershipChanged(why.label());
                 return connections.revoke(key, reason);
+            }
+
+            @Override
+            public Map<ConnectionKey, String> states() {
+                Map<ConnectionKey, String> states = new HashMap<>();
+                for (ConnectionRegistry.Entry e : connections.all()) {
+                    if (e.lease().isPresent()) {
+                        states.put(e.key(), e.supervisor().status().state().name());
+                    }
+                }
+                return states;
             }
         }, connections.keys());
         r.heartbeat().start();

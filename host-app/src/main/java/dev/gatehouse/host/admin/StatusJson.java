@@ -29,6 +29,7 @@ public final class StatusJson {
             if (s.cluster() != null) {
                 n.put("owner", s.cluster().ownerOf(c.workspace(), c.platform()));
                 n.put("pinnedTo", s.cluster().pinOf(c.workspace(), c.platform()));
+                n.put("ownerState", s.cluster().ownerStateOf(c.workspace(), c.platform()));
             }
             conns.add(n);
         });

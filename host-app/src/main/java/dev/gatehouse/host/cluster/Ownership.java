@@ -2,6 +2,7 @@ package dev.gatehouse.host.cluster;
 
 import dev.gatehouse.host.status.ClusterStatus;
 import dev.gatehouse.host.supervisor.ConnectionKey;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -48,6 +49,11 @@ public interface Ownership extends AutoCloseable {
          * may another host own it (unless the lease ran out meanwhile: then the lease clock's bound holds).
          */
         CompletionStage<Void> revoke(ConnectionKey key, Change why, String reason);
+
+        /** The state of each connection this host runs now (for the other hosts' status). Cheap; never blocks. */
+        default Map<ConnectionKey, String> states() {
+            return Map.of();
+        }
     }
 
     /**

@@ -15,8 +15,14 @@ import java.util.List;
 public record ClusterStatus(String hostId, List<String> members, String zookeeper, List<Owner> owners, String fenced,
         List<Owner> pins) {
 
-    /** One connection's owner. */
-    public record Owner(String workspace, String platform, String hostId) {
+    /**
+     * One connection's owner, with the connection's state as that host last published it ({@code null}
+     * when not known; at most {@code sessionTimeout / 6} old).
+     */
+    public record Owner(String workspace, String platform, String hostId, String state) {
+        public Owner(String workspace, String platform, String hostId) {
+            this(workspace, platform, hostId, null);
+        }
     }
 
     public ClusterStatus {
@@ -33,6 +39,16 @@ public record ClusterStatus(String hostId, List<String> members, String zookeepe
     /** The host that owns a connection, or {@code null} if none does. */
     public String ownerOf(String workspace, String platform) {
         return find(owners, workspace, platform);
+    }
+
+    /** The connection's state as its owner last published it, or {@code null}. */
+    public String ownerStateOf(String workspace, String platform) {
+        for (Owner o : owners) {
+            if (o.workspace().equals(workspace) && o.platform().equals(platform)) {
+                return o.state();
+            }
+        }
+        return null;
     }
 
     /** The host a connection is pinned to, or {@code null}. */

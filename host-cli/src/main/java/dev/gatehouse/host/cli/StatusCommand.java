@@ -59,11 +59,11 @@ final class StatusCommand implements Callable<Integer> {
         for (JsonNode c : s.get("connections")) {
             String owner = c.path("owner").isTextual() ? c.get("owner").asText() : "-";
             String pinned = c.path("pinnedTo").isTextual() ? c.get("pinnedTo").asText() : null;
-            // A connection another host owns is stopped here (its state is that host's to show); one without an
-            // owner is waiting for a host to take it.
+            // A connection another host owns is stopped here: its state is the one that host last published (or
+            // ELSEWHERE until it has), its counters are on that host. One without an owner waits for a host to take it.
             String state = c.get("state").asText();
             if (clustered && state.equals("STOPPED") && !owner.equals(cluster.path("hostId").asText())) {
-                state = owner.equals("-") ? "UNOWNED" : "ELSEWHERE";
+                state = owner.equals("-") ? "UNOWNED" : c.path("ownerState").isTextual() ? c.get("ownerState").asText() : "ELSEWHERE";
             }
             out.printf(f, c.get("workspace").asText(), c.get("platform").asText(), state,
                     c.get("epoch").asText(), c.get("stateSince").asText("").replaceFirst("\\.\\d+Z$", "Z"),

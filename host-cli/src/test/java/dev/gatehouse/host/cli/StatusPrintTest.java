@@ -42,11 +42,14 @@ class StatusPrintTest {
     void inAClusterEveryConnectionShowsItsOwnerAndThoseRunElsewhereOrByNobodySaySo() throws Exception {
         String conns = CONNECTION.formatted("acme", "CONNECTED", 1, ", \"owner\": \"gh-1\"") + ","
                 + CONNECTION.formatted("globex", "STOPPED", 0, ", \"owner\": \"gh-2\"") + ","
-                + CONNECTION.formatted("initech", "STOPPED", 0, ", \"owner\": null");
+                + CONNECTION.formatted("initech", "STOPPED", 0, ", \"owner\": null") + ","
+                + CONNECTION.formatted("umbrella", "STOPPED", 0, ", \"owner\": \"gh-2\", \"ownerState\": \"RECONNECTING\"");
         String cluster = ", \"cluster\": {\"hostId\": \"gh-1\", \"members\": [\"gh-1\", \"gh-2\"], \"zookeeper\": \"CONNECTED\","
                 + " \"fenced\": null}";
         String out = print(status(conns, cluster));
         assertThat(out).contains("OWNER");
+        assertThat(out.lines().filter(l -> l.startsWith("umbrella"))).singleElement().asString().contains("RECONNECTING")
+                .contains("gh-2");
         assertThat(out.lines().filter(l -> l.startsWith("acme"))).singleElement().asString().contains("CONNECTED").contains("gh-1");
         assertThat(out.lines().filter(l -> l.startsWith("globex"))).singleElement().asString().contains("ELSEWHERE")
                 .contains("gh-2");

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Cluster ownership on ZooKeeper, through Apache Curator.
  *
- * <p>Layout under the namespace: {@code /members/<hostId>} (ephemeral, one per live host) and
+ * <p>Layout under the namespace: {@code /members/<hostId>} (ephemeral, one per live host, holding the
+ * state of each connection it runs, rewritten with every probe) and
  * {@code /owners/<platform>:<workspace>} (ephemeral, created by the connection's owner, holding its
  * host id), and {@code /pins/<platform>:<workspace>} (persistent, an operator's move: the host it goes
  * to). The owner node's creation zxid is the lease's fence: it grows with every new owner.
@@ -84,6 +85,8 @@ public final class ZooKeeperOwnership implements Ownership {
     private final Map<ConnectionKey, Long> mine = new ConcurrentHashMap<>();
     /** Connections being given up: closing here, their owner node deleted after. Loop thread only. */
     private final Set<ConnectionKey> releasing = new HashSet<>();
+    /** What this host's member node holds: the states of the connections it runs (JSON), refreshed by the loop. */
+    private volatile byte[] memberData;
     private volatile String zookeeperState = "CONNECTING";
     private volatile String fenced = "not connected to ZooKeeper yet";
     private volatile long sessionId;
@@ -110,6 +113,7 @@ public final class ZooKeeperOwnership implements Ownership {
         this.cache = CuratorCache.build(client, "/");
         this.loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("gatehouse-cluster"));
         this.watch = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("gatehouse-cluster-lease"));
+        this.memberData = MemberData.encode(Map.of());
     }
 
     @Override
@@ -130,6 +134,7 @@ public final class ZooKeeperOwnership implements Ownership {
         cache.start();
         long every = probeEvery.toNanos();
         watch.scheduleWithFixedDelay(this::probe, 0, every, TimeUnit.NANOSECONDS);
+        loop.scheduleWithFixedDelay(this::publishStates, 0, every, TimeUnit.NANOSECONDS);
         watch.scheduleWithFixedDelay(this::checkLease, 100, 100, TimeUnit.MILLISECONDS);
         log.info("cluster: host '{}' joining {} (namespace '{}', session timeout {})", settings.hostId(),
                 settings.zookeeper(), settings.namespace(), Durations.format(settings.sessionTimeout()));
@@ -154,7 +159,8 @@ public final class ZooKeeperOwnership implements Ownership {
         v.owners().forEach((node, o) -> {
             ConnectionKey k = keyOf(node);
             if (k != null) {
-                owners.add(new ClusterStatus.Owner(k.workspace(), k.platform(), o.hostId()));
+                owners.add(new ClusterStatus.Owner(k.workspace(), k.platform(), o.hostId(),
+                        v.states().getOrDefault(o.hostId(), Map.of()).get(node)));
             }
         });
         List<ClusterStatus.Owner> pins = new ArrayList<>();
@@ -210,18 +216,22 @@ public final class ZooKeeperOwnership implements Ownership {
     private record OwnerNode(String hostId, long fence, long session) {
     }
 
-    /** The members (sorted), owner nodes and pins (by node name) the cache holds now. */
-    private record View(List<String> members, Map<String, OwnerNode> owners, Map<String, String> pins) {
+    /** The members (sorted) with the states they published, owner nodes and pins (by node name) the cache holds now. */
+    private record View(List<String> members, Map<String, OwnerNode> owners, Map<String, String> pins,
+            Map<String, Map<String, String>> states) {
     }
 
     private View view() {
         List<String> members = new ArrayList<>();
         Map<String, OwnerNode> owners = new TreeMap<>();
         Map<String, String> pins = new TreeMap<>();
+        Map<String, Map<String, String>> states = new HashMap<>();
         for (ChildData d : cache.stream().toList()) {
             String path = d.getPath();
             if (path.startsWith(MEMBERS + "/")) {
-                members.add(path.substring(MEMBERS.length() + 1));
+                String member = path.substring(MEMBERS.length() + 1);
+                members.add(member);
+                states.put(member, MemberData.decode(d.getData()));
             } else if (path.startsWith(OWNERS + "/") && d.getData() != null && d.getStat() != null) {
                 owners.put(path.substring(OWNERS.length() + 1), new OwnerNode(new String(d.getData(), StandardCharsets.UTF_8),
                         d.getStat().getCzxid(), d.getStat().getEphemeralOwner()));
@@ -230,7 +240,7 @@ public final class ZooKeeperOwnership implements Ownership {
             }
         }
         members.sort(null);
-        return new View(members, owners, pins);
+        return new View(members, owners, pins, states);
     }
 
     /** The owner node's name of a connection. Platform ids hold no ':'. */
@@ -261,6 +271,21 @@ public final class ZooKeeperOwnership implements Ownership {
         }
     }
 
+    /** Loop thread: what the next probe writes, the states of the connections this host holds. */
+    private void publishStates() {
+        try {
+            Map<String, String> states = new TreeMap<>();
+            owner.states().forEach((k, state) -> {
+                if (mine.containsKey(k)) {
+                    states.put(nodeOf(k), state);
+                }
+            });
+            memberData = MemberData.encode(states);
+        } catch (RuntimeException e) {
+            log.debug("cluster: states not published: {}", e.toString());
+        }
+    }
+
     /** Confirms the session by a write the ensemble's leader commits (a read could be answered by a cut-off follower). */
     private void probe() {
         if (closed || !client.getZookeeperClient().isConnected()) {
@@ -280,7 +305,7 @@ public final class ZooKeeperOwnership implements Ownership {
                 } else if (rc == KeeperException.Code.SESSIONEXPIRED.intValue()) {
                     lease.sessionEnded();
                 }
-            }).forPath(MEMBERS + "/" + settings.hostId(), settings.hostId().getBytes(StandardCharsets.UTF_8));
+            }).forPath(MEMBERS + "/" + settings.hostId(), memberData);
         } catch (Exception e) {
             log.debug("cluster: probe not sent: {}", e.toString());
         }
@@ -398,8 +423,7 @@ public final class ZooKeeperOwnership implements Ownership {
             return false;
         }
         try {
-            client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
-                    .forPath(path, settings.hostId().getBytes(StandardCharsets.UTF_8));
+            client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, memberData);
             client.create().creatingParentsIfNeeded().forPath(OWNERS);
         } catch (KeeperException.NodeExistsException e) {
             // Raced with another session for the member node (then the next round says so), or the owners folder exists.
@@ -457,11 +481,6 @@ public final class ZooKeeperOwnership implements Ownership {
         if (stat != null && stat.getEphemeralOwner() == sessionId && !mine.containsKey(k)) {
             client.delete().withVersion(stat.getVersion()).forPath(path);
         }
-    }
-
-    /** Tests: as if the ensemble expired this host's session (the client learns it at once; the server keeps it until it times out). */
-    void expireSessionForTest() throws Exception {
-        client.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
     }
 
     /** Closes every owned connection (bounded), then ends the session, which frees every node at once. */

@@ -99,6 +99,13 @@ class ZooKeeperOwnershipTest {
         long grants() {
             return log.stream().filter(l -> l.startsWith("grant")).count();
         }
+
+        @Override
+        public Map<ConnectionKey, String> states() {
+            Map<ConnectionKey, String> states = new HashMap<>();
+            running.keySet().forEach(k -> states.put(k, "RUNNING on " + id));
+            return states;
+        }
     }
 
     @BeforeEach
@@ -170,6 +177,8 @@ class ZooKeeperOwnershipTest {
             Map<ConnectionKey, String> owners = new HashMap<>();
             s.owners().forEach(o -> owners.put(new ConnectionKey(o.workspace(), o.platform()), o.hostId()));
             assertThat(owners).isEqualTo(runners(List.of(a, b, c)));
+            // and the state each owner published for it, seen from a
+            s.owners().forEach(o -> assertThat(o.state()).isEqualTo("RUNNING on " + o.hostId()));
         });
         hosts.forEach(h -> h.running.forEach((k, f) -> assertThat(h.ownership.holds(k, f)).isTrue()));
         assertThat(a.ownership.holds(KEYS.get(0), -1)).isFalse();
@@ -250,24 +259,6 @@ class ZooKeeperOwnershipTest {
     }
 
     @Test
-    void aHostWhoseSessionIsLostClosesEverythingAndTheOthersTakeOverWithinTheSessionTimeout() throws Exception {
-        Host a = host("a").start(KEYS);
-        Host b = host("b").start(KEYS);
-        await().atMost(Duration.ofSeconds(20)).until(() -> runners(List.of(a, b)).size() == 12);
-        long t0 = System.nanoTime();
-        // As if ZooKeeper expired a's session: a learns it at once, its nodes stay until the server expires them.
-        a.ownership.expireSessionForTest();
-        await().atMost(Duration.ofSeconds(2)).until(() -> a.running.isEmpty());
-        // Every connection runs again (on b, or on a once its old session is gone and it rejoined) within the bound.
-        await().atMost(SESSION.plusSeconds(5)).until(() -> runners(List.of(a, b)).size() == 12);
-        Duration takeover = Duration.ofNanos(System.nanoTime() - t0);
-        assertThat(takeover).isLessThan(SESSION.plusSeconds(5));
-        // a is back with its share.
-        awaitEvenShares(Duration.ofSeconds(20), a, b);
-        assertThat(violations).isEmpty();
-    }
-
-    @Test
     void whenZooKeeperIsGoneEveryHostClosesWhatItOwnsBeforeItsSessionCouldExpireAndResumesAfter() throws Exception {
         Host a = host("a").start(KEYS);
         Host b = host("b").start(KEYS);
@@ -328,7 +319,11 @@ class ZooKeeperOwnershipTest {
             assertThat(Duration.ofNanos(fenced).plus(CLOSE)).isLessThan(SESSION);
             assertThat(Duration.ofNanos(takenOver)).isGreaterThan(Duration.ofNanos(fenced).plus(CLOSE));
 
-            // The partition heals: a rejoins (its old session is gone) and takes its share back, one owner each.
+            // The partition heals: a hears that its session expired (LOST), rejoins with a new one and takes its
+            // share back, one owner each. (An expiry injected on the client while the server still holds the
+            // session is no test of this: Curator then closes that session on the server at once, which frees a's
+            // nodes before a hears of the loss; an ensemble expires a session only after not hearing from the
+            // host for sessionTimeout, and that is this partition.)
             proxy.blackHole(false);
             awaitEvenShares(Duration.ofSeconds(30), a, b);
             assertThat(violations).isEmpty();
