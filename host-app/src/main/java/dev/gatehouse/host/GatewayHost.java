@@ -230,6 +230,7 @@ public final class GatewayHost implements AutoCloseable, HostControl {
             Ownership ownership = ownership(c);
             undo.add(ownership::close);
             connections.ownership(ownership);
+            ownership.ledgerStore().ifPresent(backfill::share);
             return new Running(supervisorThread, supervision, blocking, handlers, outboundPool, scheduler, metrics, dispatcher,
                     router, plugins, connections, reloader, configApplier, heartbeat, backfill, ownership, null);
         } catch (RuntimeException | Error e) {
@@ -339,6 +340,7 @@ public final class GatewayHost implements AutoCloseable, HostControl {
         r.ownership().start(new Ownership.Owner() {
             @Override
             public void grant(ConnectionKey key, long fence) {
+                r.backfill().granted(key); // the previous owner's ledger, before the first session here
                 if (connections.grant(key, fence)) {
                     r.metrics().ownershipChanged(Ownership.Change.GRANTED.label());
                 }
@@ -347,7 +349,14 @@ public final class GatewayHost implements AutoCloseable, HostControl {
             @Override
             public CompletionStage<Void> revoke(ConnectionKey key, Ownership.Change why, String reason) {
                 r.metrics().ownershipChanged(why.label());
-                return connections.revoke(key, reason);
+                // Closed, then its ledger written while the node is still this host's: the next owner starts there.
+                return connections.revoke(key, reason).thenRunAsync(() -> r.backfill().flush(key), command -> {
+                    try {
+                        r.blocking().execute(command);
+                    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                        command.run();
+                    }
+                });
             }
 
             @Override

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.host.demo.HostJvm;
+import dev.gatehouse.sim.discord.SimBot;
+import dev.gatehouse.sim.discord.SimChannel;
+import dev.gatehouse.sim.discord.SimUser;
 import dev.gatehouse.sim.slack.AckRecord;
 import dev.gatehouse.sim.slack.SimSlackApp;
 import java.nio.charset.StandardCharsets;
@@ -115,6 +118,54 @@ class ClusterProcessesTest {
         cluster.zookeeperLinks.get("h1").blackHole(false);
         awaitBalanced(HOSTS, SESSION.plusSeconds(30));
         assertNeverTwoLiveSockets();
+    }
+
+    /**
+     * Discord does not redeliver: what is posted while no host has a session is recovered by the new owner's
+     * backfill, from the ledger its previous owner kept in ZooKeeper.
+     */
+    @Test
+    void messagesPostedWhileAKilledHostsDiscordBotHadNoSessionAreBackfilledByItsNewOwnerExactlyOnce() throws Exception {
+        Map<String, String> owners = cluster.owners();
+        String bot = owners.keySet().stream().filter(c -> c.startsWith("discord/")).findFirst().orElseThrow();
+        String workspace = bot.substring("discord/".length());
+        String owner = owners.get(bot);
+        SimBot simBot = cluster.discordBots.get(workspace);
+        SimChannel general = cluster.discord.defaultGuild().defaultChannel();
+        SimUser alice = cluster.discord.createUser("alice");
+        for (int i = 1; i <= 3; i++) {
+            simBot.guildMessage(general, alice, "before " + i);
+        }
+        await("the owner handled the first messages").atMost(Duration.ofSeconds(20))
+                .until(() -> inbound(cluster.hosts.get(owner), workspace) >= 3);
+        Thread.sleep(2500); // the ledger is written about once a second
+
+        cluster.hosts.get(owner).kill9();
+        // posted while the bot's only session belongs to a dead process: kept for a RESUME nobody sends
+        for (int i = 1; i <= 5; i++) {
+            simBot.guildMessage(general, alice, "in the gap " + i);
+        }
+        await("the bot CONNECTED on another host").atMost(SESSION.plusSeconds(10)).until(() -> {
+            Map<String, String> now = cluster.owners();
+            return now != null && now.get(bot) != null && !now.get(bot).equals(owner);
+        });
+        HostJvm next = cluster.hosts.get(cluster.owners().get(bot));
+        // exactly the five of the gap, and none of the three its previous owner handled
+        await("the gap backfilled").atMost(Duration.ofSeconds(20)).until(() -> inbound(next, workspace) >= 5);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> inbound(next, workspace) == 5);
+        assertNeverTwoLiveSockets();
+    }
+
+    /** Inbound events a host handled for one Discord workspace ({@code gatehouse_events_total}). */
+    private static long inbound(HostJvm h, String workspace) {
+        long n = 0;
+        for (String line : h.metrics().split("\n")) {
+            if (line.startsWith("gatehouse_events_total{") && line.contains("direction=\"inbound\"")
+                    && line.contains("platform=\"discord\"") && line.contains("workspace=\"" + workspace + "\"")) {
+                n += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return n;
     }
 
     @Test

@@ -95,6 +95,8 @@ public final class Backfill implements AutoCloseable {
     private final Map<ConnectionKey, BackfillResult> last = new ConcurrentHashMap<>();
     /** Keys whose first session of this run came up (their previous-run ledger is accounted for). */
     private final Map<ConnectionKey, Boolean> upOnce = new ConcurrentHashMap<>();
+    /** Cluster mode: the ledgers are shared by the hosts ({@link #share}). */
+    private volatile boolean shared;
     private volatile Scheduler.Cancellable flushes = Scheduler.Cancellable.NONE;
     private volatile boolean closed;
 
@@ -114,10 +116,35 @@ public final class Backfill implements AutoCloseable {
         this.publish = publish;
     }
 
+    /**
+     * Cluster mode: the ledgers live in {@code store}, shared by every host, so that a host taking a
+     * connection over backfills from where its previous owner left off. Before {@link #start()}.
+     */
+    public void share(LedgerStore store) {
+        ledger.share(store);
+        shared = true;
+    }
+
+    /**
+     * Cluster mode: this host now owns the connection. Reads its shared ledger (blocking, bounded by the
+     * store) and treats its next session as a first one: backfilled from the ledger's marks.
+     */
+    public void granted(ConnectionKey key) {
+        if (shared) {
+            ledger.reload(key);
+            upOnce.remove(key);
+        }
+    }
+
+    /** Writes the connection's ledger now (blocking): before another host may take it over. */
+    public void flush(ConnectionKey key) {
+        ledger.flush(key);
+    }
+
     /** Starts writing the ledger about once a second when it changed. */
     public void start() {
         scheduleFlush();
-        if (policy.stateDir().isEmpty()) {
+        if (policy.stateDir().isEmpty() && !shared) {
             log.info("backfill: no state folder configured (backfill.stateDir); gaps within a run are backfilled,"
                     + " a restart is only reported");
         }
@@ -177,7 +204,7 @@ public final class Backfill implements AutoCloseable {
         } else if (first) {
             if (!s.known()) {
                 skip = s.unknownBecause();
-                if (outage != null || policy.stateDir().isPresent()) {
+                if (outage != null || policy.stateDir().isPresent() || shared) {
                     log.info("{}: first session of this run not backfilled: {}", key, skip);
                 }
             } else if (from == null) {

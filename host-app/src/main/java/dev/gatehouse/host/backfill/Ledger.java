@@ -39,6 +39,8 @@ final class Ledger {
     }
 
     private final Optional<Path> dir;
+    /** In cluster mode, the store every host shares (used instead of the folder); set before the first use. */
+    private volatile LedgerStore shared;
     private final int maxChannels;
     private final Clock clock;
     /** Guarded by this. */
@@ -73,6 +75,26 @@ final class Ledger {
         this.dir = stateDir.map(d -> d.resolve("backfill"));
         this.maxChannels = maxChannels;
         this.clock = clock;
+    }
+
+    /** Cluster mode: ledgers live in {@code store}, shared by the hosts, instead of the state folder. */
+    void share(LedgerStore store) {
+        this.shared = store;
+    }
+
+    private boolean durable() {
+        return shared != null || dir.isPresent();
+    }
+
+    /**
+     * This host just took the connection over (cluster mode): what it knew of it is stale, so it reads the
+     * shared ledger its previous owner wrote. Blocks on the store.
+     */
+    void reload(ConnectionKey key) {
+        Entry fresh = load(key); // may read the store: outside the lock
+        synchronized (this) {
+            entries.put(key, fresh);
+        }
     }
 
     /** A message was handled: moves the channel's mark forward (never back) and makes it the most recent. */
@@ -165,29 +187,44 @@ final class Ledger {
 
     /** Writes every connection that changed since the last flush; a failure is logged and retried next time. */
     void flush() {
+        flush(null);
+    }
+
+    /** As {@link #flush()}, for one connection only ({@code null}: all). */
+    void flush(ConnectionKey only) {
         List<Map.Entry<ConnectionKey, Map<String, ChannelMark>>> dirty = new ArrayList<>();
         Instant now = clock.instant();
         synchronized (this) {
-            if (dir.isEmpty()) {
+            if (!durable()) {
                 return;
             }
             entries.forEach((k, e) -> {
-                if (e.dirty) {
+                if (e.dirty && (only == null || only.equals(k))) {
                     e.dirty = false;
                     e.savedAt = now;
                     dirty.add(Map.entry(k, new LinkedHashMap<>(e.channels)));
                 }
             });
         }
+        LedgerStore store = shared;
         for (Map.Entry<ConnectionKey, Map<String, ChannelMark>> d : dirty) {
-            Path file = file(d.getKey());
+            String where = store != null ? store.where(d.getKey()) : file(d.getKey()).toString();
             try {
-                LedgerFile.write(file, d.getValue(), now);
+                if (store != null) {
+                    if (!store.write(d.getKey(), LedgerFile.encode(d.getValue(), now))) {
+                        continue; // no longer ours: its new owner writes it
+                    }
+                } else {
+                    LedgerFile.write(file(d.getKey()), d.getValue(), now);
+                }
             } catch (IOException | RuntimeException ex) {
                 synchronized (this) {
-                    entries.get(d.getKey()).dirty = true;
+                    Entry e = entries.get(d.getKey());
+                    if (e != null) {
+                        e.dirty = true;
+                    }
                 }
-                log.warn("{}: cannot write the backfill ledger {} ({}); retrying in a second", d.getKey(), file, ex.toString());
+                log.warn("{}: cannot write the backfill ledger {} ({}); retrying in a second", d.getKey(), where, ex.toString());
             }
         }
     }
@@ -208,6 +245,22 @@ final class Ledger {
 
     private Entry load(ConnectionKey key) {
         Entry e = new Entry();
+        LedgerStore store = shared;
+        if (store != null) {
+            try {
+                byte[] bytes = store.read(key);
+                if (bytes == null) {
+                    e.unknownBecause = "no shared ledger at " + store.where(key) + " (no host of the cluster has run it yet)";
+                } else {
+                    known(e, LedgerFile.decode(bytes));
+                }
+            } catch (LedgerFile.Unreadable | IOException | RuntimeException ex) {
+                e.unknownBecause = "the shared ledger " + store.where(key) + " is unreadable: " + ex.getMessage()
+                        + " (the next write replaces it)";
+                log.error("{}: {}: the gap is reported, not backfilled", key, e.unknownBecause);
+            }
+            return e;
+        }
         if (dir.isEmpty()) {
             e.unknownBecause = "no state folder is configured (backfill.stateDir), so nothing of the previous run is known";
             return e;
@@ -218,9 +271,7 @@ final class Ledger {
             if (c == null) {
                 e.unknownBecause = "no ledger at " + file + " (first run with this state folder, or it was removed)";
             } else {
-                e.channels.putAll(c.channels());
-                e.frozen = new LinkedHashMap<>(c.channels());
-                e.savedAt = c.savedAt();
+                known(e, c);
             }
         } catch (LedgerFile.Unreadable | IOException ex) {
             String why = ex instanceof LedgerFile.Unreadable ? ex.getMessage() : ex.toString();
@@ -235,5 +286,11 @@ final class Ledger {
                     + "a new ledger is written from now on", key, why, aside);
         }
         return e;
+    }
+
+    private static void known(Entry e, LedgerFile.Content c) {
+        e.channels.putAll(c.channels());
+        e.frozen = new LinkedHashMap<>(c.channels());
+        e.savedAt = c.savedAt();
     }
 }

@@ -53,6 +53,11 @@ final class LedgerFile {
         } catch (NoSuchFileException e) {
             return null;
         }
+        return decode(bytes);
+    }
+
+    /** A ledger's content from its bytes (a file's, or a shared store's). */
+    static Content decode(byte[] bytes) throws Unreadable {
         if (bytes.length > MAX_BYTES) {
             throw new Unreadable("larger than " + MAX_BYTES + " bytes");
         }
@@ -84,13 +89,7 @@ final class LedgerFile {
     }
 
     static void write(Path file, Map<String, ChannelMark> channels, Instant savedAt) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("version", VERSION);
-        root.put("savedAt", savedAt.toString());
-        ArrayNode list = root.putArray("channels");
-        channels.forEach((id, m) -> list.addObject().put("id", id).put("lastMessageId", m.lastMessageId())
-                .put("handledAt", m.handledAt().toString()));
-        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        byte[] bytes = encode(channels, savedAt);
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -102,6 +101,17 @@ final class LedgerFile {
             ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** A ledger's bytes. */
+    static byte[] encode(Map<String, ChannelMark> channels, Instant savedAt) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", VERSION);
+        root.put("savedAt", savedAt.toString());
+        ArrayNode list = root.putArray("channels");
+        channels.forEach((id, m) -> list.addObject().put("id", id).put("lastMessageId", m.lastMessageId())
+                .put("handledAt", m.handledAt().toString()));
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
     /** Moves an unreadable file aside (kept for a look, replaced by the next write). */

@@ -1,8 +1,10 @@
 package dev.gatehouse.host.cluster;
 
+import dev.gatehouse.host.backfill.LedgerStore;
 import dev.gatehouse.host.status.ClusterStatus;
 import dev.gatehouse.host.supervisor.ConnectionKey;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -70,6 +72,14 @@ public interface Ownership extends AutoCloseable {
 
     /** What this host knows of the cluster now; never blocks on the network. */
     ClusterStatus status();
+
+    /**
+     * Where the backfill ledgers live when the hosts share them (cluster mode); empty: each host keeps its
+     * own (the state folder). Writes succeed only for connections this host owns or is handing over.
+     */
+    default Optional<LedgerStore> ledgerStore() {
+        return Optional.empty();
+    }
 
     /**
      * An operator's move: pins the connection to host {@code hostId}, which then owns it (handed over as

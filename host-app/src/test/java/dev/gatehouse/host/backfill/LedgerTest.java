@@ -210,4 +210,75 @@ class LedgerTest {
         assertThat(Instant.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(file().toFile())
                 .get("savedAt").asText())).isEqualTo(time.instant());
     }
+
+    /** A store shared by hosts, in memory; writes only while {@code owner} says this host may. */
+    private static final class SharedStore {
+        final java.util.Map<ConnectionKey, byte[]> data = new java.util.HashMap<>();
+        String owner = "a";
+
+        LedgerStore as(String host) {
+            return new LedgerStore() {
+                @Override
+                public byte[] read(ConnectionKey key) {
+                    return data.get(key);
+                }
+
+                @Override
+                public boolean write(ConnectionKey key, byte[] ledger) {
+                    if (!owner.equals(host)) {
+                        return false;
+                    }
+                    data.put(key, ledger);
+                    return true;
+                }
+
+                @Override
+                public String where(ConnectionKey key) {
+                    return "memory " + key;
+                }
+            };
+        }
+    }
+
+    @Test
+    void aHostTakingAConnectionOverStartsFromTheMarksItsPreviousOwnerWroteToTheSharedStore() {
+        SharedStore store = new SharedStore();
+        Ledger a = new Ledger(Optional.empty(), 10, time.clock());
+        a.share(store.as("a"));
+        Ledger b = new Ledger(Optional.empty(), 10, time.clock());
+        b.share(store.as("b"));
+        b.reload(ACME);
+        assertThat(b.snapshot(ACME).known()).as("nobody wrote it yet").isFalse();
+        assertThat(b.snapshot(ACME).unknownBecause()).contains("no shared ledger at memory");
+
+        a.handled(ACME, "C1", "100", time.instant());
+        a.handled(ACME, "C2", "200", time.instant());
+        a.flush(ACME);
+        store.owner = "b"; // a's lease is gone: what it writes from now on is refused
+        a.handled(ACME, "C1", "150", time.instant());
+        a.flush(ACME);
+
+        b.reload(ACME);
+        Ledger.Snapshot s = b.snapshot(ACME);
+        assertThat(s.known()).isTrue();
+        assertThat(s.channels()).containsEntry("C1", new ChannelMark("100", time.instant()))
+                .containsEntry("C2", new ChannelMark("200", time.instant()));
+        assertThat(Files.exists(state.resolve("backfill"))).as("nothing in a state folder").isFalse();
+    }
+
+    @Test
+    void aDamagedSharedLedgerMeansReportNotBackfillAndTheNextWriteReplacesIt() {
+        SharedStore store = new SharedStore();
+        store.data.put(ACME, "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Ledger a = new Ledger(Optional.empty(), 10, time.clock());
+        a.share(store.as("a"));
+        a.reload(ACME);
+        assertThat(a.snapshot(ACME).unknownBecause()).contains("the shared ledger memory").contains("is unreadable");
+        a.handled(ACME, "C1", "100", time.instant());
+        a.flush(ACME);
+        Ledger b = new Ledger(Optional.empty(), 10, time.clock());
+        b.share(store.as("b"));
+        b.reload(ACME);
+        assertThat(b.snapshot(ACME).channels()).containsKey("C1");
+    }
 }

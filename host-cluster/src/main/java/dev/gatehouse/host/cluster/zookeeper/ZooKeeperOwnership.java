@@ -1,6 +1,7 @@
 package dev.gatehouse.host.cluster.zookeeper;
 
 import dev.gatehouse.api.Durations;
+import dev.gatehouse.host.backfill.LedgerStore;
 import dev.gatehouse.host.cluster.Ownership;
 import dev.gatehouse.host.cluster.Ownership.Change;
 import dev.gatehouse.host.config.ClusterSettings;
@@ -8,14 +9,15 @@ import dev.gatehouse.host.exec.DaemonThreads;
 import dev.gatehouse.host.status.ClusterStatus;
 import dev.gatehouse.host.supervisor.ConnectionKey;
 import dev.gatehouse.host.time.Ticker;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * state of each connection it runs, rewritten with every probe) and
  * {@code /owners/<platform>:<workspace>} (ephemeral, created by the connection's owner, holding its
  * host id), and {@code /pins/<platform>:<workspace>} (persistent, an operator's move: the host it goes
- * to). The owner node's creation zxid is the lease's fence: it grows with every new owner.
+ * to), and {@code /ledgers/<platform>:<workspace>} (persistent: the connection's backfill ledger,
+ * written only by its owner). The owner node's creation zxid is the lease's fence: it grows with every new owner.
  *
  * <p>Each host computes the same target owner for every connection ({@link Assignment}) from what it
  * sees, takes free connections targeted at it (creating the owner node, then opening the connection)
@@ -64,6 +67,7 @@ public final class ZooKeeperOwnership implements Ownership {
     static final String MEMBERS = "/members";
     static final String OWNERS = "/owners";
     static final String PINS = "/pins";
+    static final String LEDGERS = "/ledgers";
 
     private final ClusterSettings settings;
     /** The host's close bound now: the fence starts that much (plus a margin) before the lease could end. */
@@ -83,8 +87,8 @@ public final class ZooKeeperOwnership implements Ownership {
     private volatile Set<ConnectionKey> wanted = Set.of();
     /** What this host holds, by connection: the fence it was granted under. */
     private final Map<ConnectionKey, Long> mine = new ConcurrentHashMap<>();
-    /** Connections being given up: closing here, their owner node deleted after. Loop thread only. */
-    private final Set<ConnectionKey> releasing = new HashSet<>();
+    /** Connections being given up: closing here, their owner node deleted after. Written by the loop thread only. */
+    private final Set<ConnectionKey> releasing = ConcurrentHashMap.newKeySet();
     /** What this host's member node holds: the states of the connections it runs (JSON), refreshed by the loop. */
     private volatile byte[] memberData;
     private volatile String zookeeperState = "CONNECTING";
@@ -171,6 +175,51 @@ public final class ZooKeeperOwnership implements Ownership {
             }
         });
         return new ClusterStatus(settings.hostId(), v.members(), zookeeperState, owners, fenced, pins);
+    }
+
+    /**
+     * The backfill ledgers, in ZooKeeper. A write goes through only while this host holds the connection's
+     * owner node (owned, or closing on its way to another host) and its lease is valid: ZooKeeper applies a
+     * session's requests only while the session lives, so the next owner, which can create the node only
+     * after this session ended or gave it back, reads the last ledger written here.
+     */
+    @Override
+    public Optional<LedgerStore> ledgerStore() {
+        return Optional.of(new LedgerStore() {
+            @Override
+            public byte[] read(ConnectionKey key) throws IOException {
+                try {
+                    return client.getData().forPath(LEDGERS + "/" + nodeOf(key));
+                } catch (KeeperException.NoNodeException e) {
+                    return null;
+                } catch (Exception e) {
+                    throw new IOException("ZooKeeper: " + e, e);
+                }
+            }
+
+            @Override
+            public boolean write(ConnectionKey key, byte[] ledger) throws IOException {
+                if (!(mine.containsKey(key) || releasing.contains(key)) || !lease.held(ticker.nanos())) {
+                    return false;
+                }
+                String path = LEDGERS + "/" + nodeOf(key);
+                try {
+                    try {
+                        client.setData().forPath(path, ledger);
+                    } catch (KeeperException.NoNodeException e) {
+                        client.create().creatingParentsIfNeeded().forPath(path, ledger);
+                    }
+                    return true;
+                } catch (Exception e) {
+                    throw new IOException("ZooKeeper: " + e, e);
+                }
+            }
+
+            @Override
+            public String where(ConnectionKey key) {
+                return "ZooKeeper " + settings.namespace() + LEDGERS + "/" + nodeOf(key);
+            }
+        });
     }
 
     @Override
@@ -499,6 +548,7 @@ public final class ZooKeeperOwnership implements Ownership {
         List<CompletableFuture<Void>> closes = new ArrayList<>();
         Owner o = owner;
         for (ConnectionKey k : new ArrayList<>(mine.keySet())) {
+            releasing.add(k); // its ledger may still be written while it closes: the session ends after
             mine.remove(k);
             if (o != null) {
                 closes.add(o.revoke(k, Change.LEAVING, "host leaving the cluster").toCompletableFuture());
