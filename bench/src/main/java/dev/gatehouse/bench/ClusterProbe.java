@@ -251,26 +251,8 @@ public final class ClusterProbe {
                 h = new HostJvm(id, dir.resolve(id), HostJvm.launcherOf(dist.resolve("gatehouse.jar")));
                 all.put(id, h);
             }
-            String cluster = zk == null ? "" : """
-                    cluster:
-                      zookeeper: %s
-                      namespace: bench
-                      hostId: %s
-                      sessionTimeout: %dms
-                    """.formatted(zk.connectString(), id, session.toMillis());
-            return h.start("""
-                    plugins:
-                      dir: %s
-                    admin:
-                      listen: 127.0.0.1:0
-                    health:
-                      checkInterval: 2s
-                      fastCheckInterval: 1s
-                      backoffBase: 1s
-                      backoffCap: 5s
-                    %sworkspaces:
-                    %s""".formatted(dist.resolve("plugins").toAbsolutePath(), cluster,
-                    SimWorkspaces.yaml(slack, apps, discord, bots)), Duration.ofSeconds(90));
+            return h.start(SimWorkspaces.hostYaml(dist.resolve("plugins"), zk == null ? null : zk.connectString(), "bench", id,
+                    session, SimWorkspaces.yaml(slack, apps, discord, bots)), Duration.ofSeconds(90));
         }
 
         HostJvm get(String id) {

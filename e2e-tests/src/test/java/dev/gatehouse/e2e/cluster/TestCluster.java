@@ -73,26 +73,8 @@ final class TestCluster implements AutoCloseable {
     }
 
     private String config(String id) {
-        return """
-                plugins:
-                  dir: %s
-                admin:
-                  listen: 127.0.0.1:0
-                health:
-                  checkInterval: 2s
-                  fastCheckInterval: 1s
-                  staleAfter: 30s
-                  backoffBase: 1s
-                  backoffCap: 5s
-                  openTimeout: 15s
-                cluster:
-                  zookeeper: 127.0.0.1:%d
-                  namespace: e2e
-                  hostId: %s
-                  sessionTimeout: %s
-                workspaces:
-                %s""".formatted(dist.resolve("plugins").toAbsolutePath(), zookeeperLinks.get(id).port(), id,
-                sessionTimeout.toMillis() + "ms", SimWorkspaces.yaml(slack, slackApps, discord, discordBots));
+        return SimWorkspaces.hostYaml(dist.resolve("plugins"), "127.0.0.1:" + zookeeperLinks.get(id).port(), "e2e", id,
+                sessionTimeout, SimWorkspaces.yaml(slack, slackApps, discord, discordBots));
     }
 
     /**

@@ -81,7 +81,7 @@ public final class ClusterDemo implements AutoCloseable {
         SimUser alice = discord.createUser("alice");
         SimChannel general = discord.defaultGuild().textChannels().get(0);
         AtomicInteger n = new AtomicInteger();
-        timer.scheduleAtFixedRate(() -> quietly(() -> {
+        timer.scheduleAtFixedRate(() -> Demo.quietly(() -> {
             int i = n.incrementAndGet();
             apps.forEach((w, app) -> {
                 if (!slack.openConnections(app).isEmpty()) {
@@ -93,7 +93,7 @@ public final class ClusterDemo implements AutoCloseable {
         List<String> ids = List.copyOf(hosts.keySet());
         AtomicInteger next = new AtomicInteger();
         long every = options.killEvery().toMillis();
-        timer.scheduleAtFixedRate(() -> quietly(() -> kill(ids.get(next.getAndIncrement() % ids.size()))), every, every,
+        timer.scheduleAtFixedRate(() -> Demo.quietly(() -> kill(ids.get(next.getAndIncrement() % ids.size()))), every, every,
                 TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::poll, 0, 250, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(this::draw, 500, options.ansi() ? 1000 : 5000, TimeUnit.MILLISECONDS);
@@ -118,7 +118,7 @@ public final class ClusterDemo implements AutoCloseable {
         if (!options.ansi()) {
             out.println("cluster demo: " + lastKill + "; restarting it in " + options.restartAfter().toSeconds() + " s");
         }
-        timer.schedule(() -> quietly(() -> {
+        timer.schedule(() -> Demo.quietly(() -> {
             try {
                 h.start(config(id), Duration.ofSeconds(90));
                 down.remove(id);
@@ -140,7 +140,7 @@ public final class ClusterDemo implements AutoCloseable {
 
     /** Every host's view, often enough to time the moves. */
     private void poll() {
-        quietly(() -> {
+        Demo.quietly(() -> {
             Map<String, JsonNode> s = statuses();
             List<ClusterTable.Row> rows = ClusterTable.rows(s);
             moves.observe(rows, Instant.now());
@@ -150,7 +150,7 @@ public final class ClusterDemo implements AutoCloseable {
     }
 
     private void draw() {
-        quietly(() -> {
+        Demo.quietly(() -> {
             Map<String, JsonNode> s = latest;
             List<ClusterTable.Row> rows = latestRows;
             Map<String, Long> acked = new LinkedHashMap<>();
@@ -163,35 +163,9 @@ public final class ClusterDemo implements AutoCloseable {
     }
 
     private String config(String id) {
-        return """
-                # Written by `gatehouse demo --hosts`: one host of the demo cluster.
-                plugins:
-                  dir: %s
-                admin:
-                  listen: 127.0.0.1:0
-                health:
-                  checkInterval: 5s
-                  fastCheckInterval: 2s
-                  staleAfter: 30s
-                  backoffBase: 2s
-                  backoffCap: 30s
-                  openTimeout: 20s
-                cluster:
-                  zookeeper: %s
-                  namespace: demo
-                  hostId: %s
-                  sessionTimeout: %ds
-                workspaces:
-                %s""".formatted(options.pluginsDir().toAbsolutePath(), zookeeper.connectString(), id,
-                SESSION_TIMEOUT.toSeconds(), SimWorkspaces.yaml(slack, apps, discord, bots));
-    }
-
-    private static void quietly(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            log.warn("cluster demo: {}", e.toString());
-        }
+        return "# Written by `gatehouse demo --hosts`: one host of the demo cluster.\n" + SimWorkspaces.hostYaml(
+                options.pluginsDir(), zookeeper.connectString(), "demo", id, SESSION_TIMEOUT,
+                SimWorkspaces.yaml(slack, apps, discord, bots));
     }
 
     /** Stops every host with SIGTERM (they close their connections and leave the cluster), then the rest. */

@@ -153,7 +153,8 @@ public final class Demo implements AutoCloseable {
         }
     }
 
-    private static void quietly(Runnable r) {
+    /** Runs a timer task; what it throws is logged, and the timer goes on. */
+    static void quietly(Runnable r) {
         try {
             r.run();
         } catch (RuntimeException e) {

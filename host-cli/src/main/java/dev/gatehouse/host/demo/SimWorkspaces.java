@@ -4,9 +4,11 @@ import dev.gatehouse.sim.discord.DiscordSimulator;
 import dev.gatehouse.sim.discord.SimBot;
 import dev.gatehouse.sim.slack.SimSlackApp;
 import dev.gatehouse.sim.slack.SlackSimulator;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
-/** The {@code workspaces:} section of a configuration pointing at the simulators (the demos' and the cluster tests'). */
+/** Configurations pointing at the simulators: the demos', the cluster tests' and the cluster benchmark's. */
 public final class SimWorkspaces {
 
     private SimWorkspaces() {
@@ -30,5 +32,34 @@ public final class SimWorkspaces {
                       gatewayUrl: %s
                 """.formatted(w, bot.token(), discord.restBaseUrl(), discord.gatewayUrl())));
         return ws.toString();
+    }
+
+    /**
+     * A whole host configuration on loopback: the plugins folder, an admin API on a free port, quick health
+     * checks, a {@code cluster} section unless {@code zookeeper} is null, and {@code workspaces} (from {@link #yaml}).
+     */
+    public static String hostYaml(Path plugins, String zookeeper, String namespace, String hostId, Duration sessionTimeout,
+            String workspaces) {
+        String cluster = zookeeper == null ? "" : """
+                cluster:
+                  zookeeper: %s
+                  namespace: %s
+                  hostId: %s
+                  sessionTimeout: %dms
+                """.formatted(zookeeper, namespace, hostId, sessionTimeout.toMillis());
+        return """
+                plugins:
+                  dir: %s
+                admin:
+                  listen: 127.0.0.1:0
+                health:
+                  checkInterval: 2s
+                  fastCheckInterval: 1s
+                  staleAfter: 30s
+                  backoffBase: 1s
+                  backoffCap: 5s
+                  openTimeout: 15s
+                %sworkspaces:
+                %s""".formatted(plugins.toAbsolutePath(), cluster, workspaces);
     }
 }
