@@ -49,7 +49,8 @@ final class ClusterBench {
         ChildJvm.run("dev.gatehouse.bench.ClusterProbe", ReloadBench.benchClasses(dir) + File.pathSeparator + hostJar.toAbsolutePath(), List.of(
                 "--dist", sizes.dist().toAbsolutePath().toString(), "--work", dir.resolve("hosts").toString(), "--out", out.toString(),
                 "--timeouts", timeouts, "--trials", Integer.toString(sizes.clusterTrials()),
-                "--connections", Integer.toString(sizes.clusterConnections()), "--hosts", Integer.toString(sizes.clusterHosts())),
+                "--connections", Integer.toString(sizes.clusterConnections()), "--hosts", Integer.toString(sizes.clusterHosts()),
+                "--idle-window", Durations.format(sizes.idleWindow())),
                 log, CHILD_TIMEOUT);
         ClusterProbe.Figures f = Report.MAPPER.readValue(out.toFile(), ClusterProbe.Figures.class);
         takeover(f.kills());

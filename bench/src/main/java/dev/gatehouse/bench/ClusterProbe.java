@@ -29,7 +29,7 @@ import java.util.function.BooleanSupplier;
  * one, then one leaves (SIGTERM) and one is killed; after each, the shares' spread and the moved
  * connections. Cost: one host with every connection, alone and in a cluster of one.
  *
- * <p>{@code ClusterProbe --dist D --work W --out F --timeouts 4s,10s --trials 5 --connections 24 --hosts 4}
+ * <p>{@code ClusterProbe --dist D --work W --out F --timeouts 4s,10s --trials 5 --connections 24 --hosts 4 --idle-window 5s}
  */
 public final class ClusterProbe {
 
@@ -51,15 +51,18 @@ public final class ClusterProbe {
     private final Path dist;
     private final Path work;
     private final int connections;
+    /** How long a host is left idle before and while its CPU is measured. */
+    private final Duration idleWindow;
     private final SlackSimulator slack;
     private final DiscordSimulator discord;
     private final Map<String, SimSlackApp> apps = new LinkedHashMap<>();
     private final Map<String, SimBot> bots = new LinkedHashMap<>();
 
-    private ClusterProbe(Path dist, Path work, int connections) {
+    private ClusterProbe(Path dist, Path work, int connections, Duration idleWindow) {
         this.dist = dist;
         this.work = work;
         this.connections = connections;
+        this.idleWindow = idleWindow;
         this.slack = SlackSimulator.builder().ackTimeout(Duration.ofSeconds(3)).start();
         this.discord = DiscordSimulator.builder().heartbeatInterval(Duration.ofSeconds(2)).start();
         int discordCount = Math.max(1, connections / 4);
@@ -81,7 +84,7 @@ public final class ClusterProbe {
             timeouts.add(Duration.ofMillis(dev.gatehouse.api.Durations.parse(t).toMillis()));
         }
         ClusterProbe probe = new ClusterProbe(Path.of(a.get("--dist")), Path.of(a.get("--work")),
-                Integer.parseInt(a.get("--connections")));
+                Integer.parseInt(a.get("--connections")), dev.gatehouse.api.Durations.parse(a.get("--idle-window")));
         Figures f;
         try {
             List<Kill> kills = new ArrayList<>();
@@ -105,7 +108,10 @@ public final class ClusterProbe {
         try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir.resolve("zookeeper"), 60_000);
                 Hosts hosts = new Hosts(dir, zk, session)) {
             for (String id : List.of("h1", "h2", "h3")) {
-                hosts.start(id);
+                hosts.launch(id); // side by side
+            }
+            for (HostJvm h : hosts.all()) {
+                h.awaitAdmin(Duration.ofSeconds(90));
             }
             hosts.awaitSettled(Duration.ofSeconds(120));
             for (int i = 0; i < trials; i++) {
@@ -144,7 +150,7 @@ public final class ClusterProbe {
         return kills;
     }
 
-    /** Hosts h1..hN join one by one; then hN leaves (SIGTERM) and h2 is killed (SIGKILL). */
+    /** Hosts h1..hN join one by one; then hN leaves (SIGTERM) and, with 3 or more, h2 is killed (SIGKILL). */
     private List<Step> balance(Duration session, int n) throws Exception {
         List<Step> steps = new ArrayList<>();
         Path dir = Files.createDirectories(work.resolve("balance"));
@@ -159,9 +165,11 @@ public final class ClusterProbe {
             long t = System.nanoTime();
             hosts.get("h" + n).terminate(Duration.ofSeconds(60));
             owners = step(steps, "h" + n + " leaves (SIGTERM)", hosts, owners, t);
-            t = System.nanoTime();
-            hosts.get("h2").kill9();
-            step(steps, "h2 killed (SIGKILL)", hosts, owners, t);
+            if (n >= 3) {
+                t = System.nanoTime();
+                hosts.get("h2").kill9();
+                step(steps, "h2 killed (SIGKILL)", hosts, owners, t);
+            }
         }
         return steps;
     }
@@ -200,14 +208,14 @@ public final class ClusterProbe {
                 long t = System.nanoTime();
                 HostJvm h = hosts.start("h1");
                 long connectMs = (hosts.awaitSettled(Duration.ofSeconds(120)) - t) / 1_000_000;
-                Thread.sleep(3000);
+                Thread.sleep(idleWindow.toMillis());
                 out.add(measure(h, clustered ? "cluster of one (ZooKeeper)" : "alone", connectMs));
             }
         }
         return out;
     }
 
-    /** Threads and heap after a full GC of the host's JVM (jcmd), CPU over 5 s of idleness. */
+    /** Threads and heap after a full GC of the host's JVM (jcmd), CPU over the idle window. */
     private Footprint measure(HostJvm h, String mode, long connectMs) throws Exception {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         Process gc = new ProcessBuilder(jcmd, Long.toString(h.pid()), "GC.run").redirectErrorStream(true)
@@ -226,7 +234,7 @@ public final class ClusterProbe {
         ProcessHandle p = ProcessHandle.of(h.pid()).orElseThrow();
         long cpu0 = p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
         long t0 = System.nanoTime();
-        Thread.sleep(5000);
+        Thread.sleep(idleWindow.toMillis());
         long cpu1 = p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
         double cpu = 100.0 * (cpu1 - cpu0) / (System.nanoTime() - t0);
         return new Footprint(mode, connections, threads, heap / (1024 * 1024), cpu, connectMs);
@@ -246,13 +254,17 @@ public final class ClusterProbe {
         }
 
         HostJvm start(String id) throws Exception {
+            return launch(id).awaitAdmin(Duration.ofSeconds(90));
+        }
+
+        HostJvm launch(String id) throws Exception {
             HostJvm h = all.get(id);
             if (h == null) {
                 h = new HostJvm(id, dir.resolve(id), HostJvm.launcherOf(dist.resolve("gatehouse.jar")));
                 all.put(id, h);
             }
-            return h.start(SimWorkspaces.hostYaml(dist.resolve("plugins"), zk == null ? null : zk.connectString(), "bench", id,
-                    session, SimWorkspaces.yaml(slack, apps, discord, bots)), Duration.ofSeconds(90));
+            return h.launch(SimWorkspaces.hostYaml(dist.resolve("plugins"), zk == null ? null : zk.connectString(), "bench", id,
+                    session, SimWorkspaces.yaml(slack, apps, discord, bots)));
         }
 
         HostJvm get(String id) {

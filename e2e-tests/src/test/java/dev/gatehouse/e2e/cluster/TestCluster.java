@@ -63,13 +63,28 @@ final class TestCluster implements AutoCloseable {
 
     /** Starts (or starts again) host {@code id}: {@code java -jar gatehouse.jar run}; returns once its admin API listens. */
     HostJvm start(String id) throws Exception {
+        return launch(id).awaitAdmin(Duration.ofSeconds(60));
+    }
+
+    /** Starts these hosts side by side (their JVMs start in parallel); returns once every admin API listens. */
+    void startAll(List<String> ids) throws Exception {
+        List<HostJvm> launched = new ArrayList<>();
+        for (String id : ids) {
+            launched.add(launch(id));
+        }
+        for (HostJvm h : launched) {
+            h.awaitAdmin(Duration.ofSeconds(60));
+        }
+    }
+
+    private HostJvm launch(String id) throws Exception {
         HostJvm h = hosts.get(id);
         if (h == null) {
             h = new HostJvm(id, dir.resolve(id), HostJvm.launcherOf(dist.resolve("gatehouse.jar")));
             hosts.put(id, h);
             zookeeperLinks.put(id, new TcpProxy(zookeeper.port(), new SimThreads("zk-link-" + id + "-")));
         }
-        return h.start(config(id), Duration.ofSeconds(60));
+        return h.launch(config(id));
     }
 
     private String config(String id) {

@@ -75,8 +75,11 @@ public final class ClusterDemo implements AutoCloseable {
             String id = "host-" + i;
             HostJvm h = new HostJvm(id, options.workDir().resolve(id), options.launcher());
             hosts.put(id, h);
-            h.start(config(id), Duration.ofSeconds(90));
-            out.println("cluster demo: " + id + " started (pid " + h.pid() + ", admin API " + h.adminUrl() + ")");
+            h.launch(config(id)); // side by side: the JVMs start in parallel
+        }
+        for (HostJvm h : hosts.values()) {
+            h.awaitAdmin(Duration.ofSeconds(90));
+            out.println("cluster demo: " + h.id() + " started (pid " + h.pid() + ", admin API " + h.adminUrl() + ")");
         }
         SimUser alice = discord.createUser("alice");
         SimChannel general = discord.defaultGuild().textChannels().get(0);

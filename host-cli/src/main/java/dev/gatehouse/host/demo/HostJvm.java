@@ -65,6 +65,12 @@ public final class HostJvm implements AutoCloseable {
 
     /** Writes {@code config} as its configuration file and starts the JVM; returns once its admin API is listening. */
     public HostJvm start(String config, Duration bound) throws IOException, InterruptedException {
+        launch(config);
+        return awaitAdmin(bound);
+    }
+
+    /** Writes {@code config} as its configuration file and starts the JVM; returns at once (see {@link #awaitAdmin}). */
+    public HostJvm launch(String config) throws IOException {
         Path file = dir.resolve("gatehouse.yaml");
         Files.writeString(file, config);
         out = dir.resolve("host-" + (++starts) + ".log");
@@ -72,6 +78,11 @@ public final class HostJvm implements AutoCloseable {
         cmd.addAll(List.of("run", "--config", file.toString()));
         adminUrl = null;
         process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        return this;
+    }
+
+    /** Waits until the launched JVM's admin API is listening; fails if it exits first or takes longer than {@code bound}. */
+    public HostJvm awaitAdmin(Duration bound) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
         while (adminUrl == null) {
             if (!process.isAlive()) {

@@ -74,7 +74,8 @@ public final class ZooKeeperOwnership implements Ownership {
     private final Supplier<Duration> closeTimeout;
     private final Ticker ticker;
     private final CuratorFramework client;
-    private final CuratorCache cache;
+    /** Members, owners and pins, each cached (not the ledgers: each is read only by the host that takes its connection). */
+    private final List<CuratorCache> caches;
     private final LeaseClock lease;
     /** Talks to ZooKeeper and decides; may block on it (bounded by Curator's retries). */
     private final ScheduledExecutorService loop;
@@ -114,7 +115,7 @@ public final class ZooKeeperOwnership implements Ownership {
                 .ensembleTracker(false)
                 .threadFactory(DaemonThreads.factory("gatehouse-zookeeper"))
                 .build();
-        this.cache = CuratorCache.build(client, "/");
+        this.caches = List.of(CuratorCache.build(client, MEMBERS), CuratorCache.build(client, OWNERS), CuratorCache.build(client, PINS));
         this.loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("gatehouse-cluster"));
         this.watch = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("gatehouse-cluster-lease"));
         this.memberData = MemberData.encode(Map.of());
@@ -126,16 +127,17 @@ public final class ZooKeeperOwnership implements Ownership {
         this.wanted = Set.copyOf(keys);
         client.getConnectionStateListenable().addListener((c, state) -> stateChanged(state));
         // Nodes come and go: decide again. A member node's data changes with every probe; that decides nothing.
-        cache.listenable().addListener(CuratorCacheListener.builder()
+        CuratorCacheListener decide = CuratorCacheListener.builder()
                 .forCreates(d -> reconcileSoon())
                 .forDeletes(d -> reconcileSoon())
                 .forChanges((before, after) -> {
                     if (after.getPath().startsWith(OWNERS + "/") || after.getPath().startsWith(PINS + "/")) {
                         reconcileSoon();
                     }
-                }).build());
+                }).build();
+        caches.forEach(c -> c.listenable().addListener(decide));
         client.start();
-        cache.start();
+        caches.forEach(CuratorCache::start);
         long every = probeEvery.toNanos();
         watch.scheduleWithFixedDelay(this::probe, 0, every, TimeUnit.NANOSECONDS);
         loop.scheduleWithFixedDelay(this::publishStates, 0, every, TimeUnit.NANOSECONDS);
@@ -275,7 +277,7 @@ public final class ZooKeeperOwnership implements Ownership {
         Map<String, OwnerNode> owners = new TreeMap<>();
         Map<String, String> pins = new TreeMap<>();
         Map<String, Map<String, String>> states = new HashMap<>();
-        for (ChildData d : cache.stream().toList()) {
+        for (ChildData d : caches.stream().flatMap(CuratorCache::stream).toList()) {
             String path = d.getPath();
             if (path.startsWith(MEMBERS + "/")) {
                 String member = path.substring(MEMBERS.length() + 1);
@@ -567,7 +569,7 @@ public final class ZooKeeperOwnership implements Ownership {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        cache.close();
+        caches.forEach(CuratorCache::close);
         client.close();
         log.info("cluster: host '{}' left", settings.hostId());
     }
