@@ -281,14 +281,7 @@ public final class ClusterProbe {
 
         /** Connection → its one host; empty unless every connection is CONNECTED on exactly one host. */
         Map<String, String> owners() {
-            Map<String, List<String>> on = HostJvm.connectedOn(all.values());
-            Map<String, String> owners = new TreeMap<>();
-            on.forEach((c, hs) -> {
-                if (hs.size() == 1) {
-                    owners.put(c, hs.get(0));
-                }
-            });
-            return on.size() == connections && owners.size() == connections ? owners : Map.of();
+            return HostJvm.soleOwners(all.values(), connections);
         }
 
         /** Every connection CONNECTED on exactly one live host, shares within 1, and no change for 2 s; returns when the last change was seen. */

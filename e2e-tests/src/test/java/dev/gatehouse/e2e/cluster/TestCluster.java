@@ -92,27 +92,10 @@ final class TestCluster implements AutoCloseable {
                 sessionTimeout, SimWorkspaces.yaml(slack, slackApps, discord, discordBots));
     }
 
-    /**
-     * Who runs what now, from every live host's {@code /status}: connection → host ids on which it is
-     * CONNECTED (more than one would be a second owner).
-     */
-    Map<String, List<String>> connectedOn() {
-        Map<String, List<String>> on = new TreeMap<>();
-        connections().forEach(c -> on.put(c, new ArrayList<>()));
-        on.putAll(HostJvm.connectedOn(hosts.values()));
-        return on;
-    }
-
     /** Connection → the one host it is CONNECTED on; null if any connection is not connected exactly once. */
     Map<String, String> owners() {
-        Map<String, String> owners = new TreeMap<>();
-        for (Map.Entry<String, List<String>> e : connectedOn().entrySet()) {
-            if (e.getValue().size() != 1) {
-                return null;
-            }
-            owners.put(e.getKey(), e.getValue().get(0));
-        }
-        return owners;
+        Map<String, String> owners = HostJvm.soleOwners(hosts.values(), connections().size());
+        return owners.isEmpty() ? null : owners;
     }
 
     /** Live sockets the simulators see now, by connection. */

@@ -38,28 +38,26 @@ public record ClusterStatus(String hostId, List<String> members, String zookeepe
 
     /** The host that owns a connection, or {@code null} if none does. */
     public String ownerOf(String workspace, String platform) {
-        return find(owners, workspace, platform);
+        Owner o = find(owners, workspace, platform);
+        return o == null ? null : o.hostId();
     }
 
     /** The connection's state as its owner last published it, or {@code null}. */
     public String ownerStateOf(String workspace, String platform) {
-        for (Owner o : owners) {
-            if (o.workspace().equals(workspace) && o.platform().equals(platform)) {
-                return o.state();
-            }
-        }
-        return null;
+        Owner o = find(owners, workspace, platform);
+        return o == null ? null : o.state();
     }
 
     /** The host a connection is pinned to, or {@code null}. */
     public String pinOf(String workspace, String platform) {
-        return find(pins, workspace, platform);
+        Owner o = find(pins, workspace, platform);
+        return o == null ? null : o.hostId();
     }
 
-    private static String find(List<Owner> list, String workspace, String platform) {
+    private static Owner find(List<Owner> list, String workspace, String platform) {
         for (Owner o : list) {
             if (o.workspace().equals(workspace) && o.platform().equals(platform)) {
-                return o.hostId();
+                return o;
             }
         }
         return null;

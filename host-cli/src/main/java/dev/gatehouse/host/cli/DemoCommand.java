@@ -91,11 +91,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.out)) {
             demo.start(new SystemProcessExit());
             System.out.println("demo running; plugins from " + dir.get() + ", log in " + logFile);
-            if (duration.isZero()) {
-                stop.await();
-            } else {
-                stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            awaitStop(stop);
             System.out.println("stopping the demo…");
         }
         System.out.println("demo stopped");
@@ -110,15 +106,20 @@ final class DemoCommand implements Callable<Integer> {
                     + workDir.toAbsolutePath() + "/host-N/");
             demo.start();
             System.out.println("cluster demo running; plugins from " + pluginDir);
-            if (duration.isZero()) {
-                stop.await();
-            } else {
-                stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            awaitStop(stop);
             System.out.println("stopping the cluster demo…");
         }
         System.out.println("demo stopped");
         return ExitCodes.OK;
+    }
+
+    /** Until SIGTERM or Ctrl-C, or {@code --duration} when set. */
+    private void awaitStop(CountDownLatch stop) throws InterruptedException {
+        if (duration.isZero()) {
+            stop.await();
+        } else {
+            stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /** This program's jar, or null when run from classes (then hosts get this process's class path). */

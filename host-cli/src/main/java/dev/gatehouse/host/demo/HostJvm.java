@@ -135,36 +135,35 @@ public final class HostJvm implements AutoCloseable {
 
     /** {@code GET /status}, or null when the host does not answer. */
     public JsonNode status() {
-        String url = adminUrl;
-        if (url == null) {
-            return null;
-        }
+        String body = get("/status");
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/status")).timeout(Duration.ofSeconds(3))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+            return body == null ? null : JSON.readTree(body);
         } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return null;
         }
     }
 
     /** {@code GET /metrics} (Prometheus text), or "" when the host does not answer. */
     public String metrics() {
+        String body = get("/metrics");
+        return body == null ? "" : body;
+    }
+
+    /** The body of a 200 answer to {@code GET path}, or null when the host is not running or does not answer so. */
+    private String get(String path) {
         String url = adminUrl;
         if (url == null) {
-            return "";
+            return null;
         }
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : null;
         } catch (IOException e) {
-            return "";
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "";
+            return null;
         }
     }
 
@@ -194,6 +193,21 @@ public final class HostJvm implements AutoCloseable {
             }
         }
         return on;
+    }
+
+    /**
+     * Connection → its one host, when each of {@code connections} connections is CONNECTED on exactly one of these
+     * hosts; empty otherwise (one down, moving, or on two hosts).
+     */
+    public static Map<String, String> soleOwners(Collection<HostJvm> hosts, int connections) {
+        Map<String, List<String>> connected = connectedOn(hosts);
+        Map<String, String> owners = new TreeMap<>();
+        connected.forEach((c, on) -> {
+            if (on.size() == 1) {
+                owners.put(c, on.get(0));
+            }
+        });
+        return owners.size() == connections && connected.size() == connections ? owners : Map.of();
     }
 
     public String adminUrl() {
