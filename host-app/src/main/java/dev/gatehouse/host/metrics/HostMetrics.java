@@ -47,6 +47,12 @@ public final class HostMetrics implements SupervisorListener, AutoCloseable {
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
     private final MeterRegistry application;
     private final Map<ConnectionKey, List<Meter>> perConnection = new ConcurrentHashMap<>();
+    /**
+     * Each registered connection's event counters, by {@link Direction#ordinal()}: an event is a lookup and an
+     * increment, not a meter registration (which built and looked up a meter id per event, and re-registered
+     * the meters of a connection already removed).
+     */
+    private final Map<ConnectionKey, Counter[]> eventCounters = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     /**
@@ -113,14 +119,18 @@ public final class HostMetrics implements SupervisorListener, AutoCloseable {
         }
         meters.add(downSeconds(key));
         meters.add(outages(key));
+        Counter[] events = new Counter[Direction.values().length];
         for (Direction d : Direction.values()) {
-            meters.add(events(key, d));
+            events[d.ordinal()] = events(key, d);
+            meters.add(events[d.ordinal()]);
         }
         perConnection.put(key, meters);
+        eventCounters.put(key, events);
     }
 
     /** Removes a connection's meters. */
     public void unregister(ConnectionKey key) {
+        eventCounters.remove(key);
         List<Meter> meters = perConnection.remove(key);
         if (meters != null) {
             meters.forEach(registry::remove);
@@ -169,9 +179,12 @@ public final class HostMetrics implements SupervisorListener, AutoCloseable {
         part.bindTo(registry);
     }
 
-    /** Counts one event handled or one message sent. */
+    /** Counts one event handled or one message sent; nothing once the connection was removed. */
     public void event(ConnectionKey key, Direction d) {
-        events(key, d).increment();
+        Counter[] counters = eventCounters.get(key);
+        if (counters != null) {
+            counters[d.ordinal()].increment();
+        }
     }
 
     /** Counts one plugin reload with its result ({@code success}, {@code rolled_back}, {@code rejected}, …). */
