@@ -1,7 +1,6 @@
 package dev.gatehouse.host.supervisor;
 
 import dev.gatehouse.api.GatewayHealth;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@link GatewayHealth} of one attempt. Forwards to its supervisor tagged with its epoch; after
@@ -14,11 +13,13 @@ final class HealthHandle implements GatewayHealth {
     /** Null once revoked; written once, read from any thread. */
     private volatile Supervisor supervisor;
     /**
-     * Set while a sign of life waits in the supervisor's mailbox. Plugins mark one per event, and each task
-     * costs a snapshot; the task reads the clock when it runs, so one pending task records a burst as well
-     * as a task per event would.
+     * When the plugin last marked a sign of life (the supervisor's ticker), or {@link #NEVER}. Plugins mark
+     * one per event, so a sign of life is a field the supervisor reads when it judges staleness, not a task
+     * for it: no wake-up of the supervision thread and no snapshot per event. Two threads marking at once
+     * may leave the earlier of their two readings, microseconds apart; staleness is judged in seconds.
      */
-    private final AtomicBoolean alivePending = new AtomicBoolean();
+    private volatile long lastAliveNanos = NEVER;
+    static final long NEVER = Long.MIN_VALUE;
 
     HealthHandle(Supervisor supervisor, long epoch) {
         this.supervisor = supervisor;
@@ -57,14 +58,15 @@ final class HealthHandle implements GatewayHealth {
 
     @Override
     public void markAlive() {
-        if (alivePending.compareAndSet(false, true)) {
-            signal(Signal.Alive.INSTANCE);
+        Supervisor sup = supervisor;
+        if (sup != null) {
+            lastAliveNanos = sup.nanos();
         }
     }
 
-    /** The supervisor's task took the pending sign of life (before reading the clock): the next one posts again. */
-    void aliveTaken() {
-        alivePending.set(false);
+    /** The ticker time of the latest {@link #markAlive}, or {@link #NEVER}. */
+    long lastAliveNanos() {
+        return lastAliveNanos;
     }
 
     @Override
@@ -103,8 +105,6 @@ final class HealthHandle implements GatewayHealth {
         record Connected(boolean resumed) implements Signal { }
 
         record Disconnected(String cause) implements Signal { }
-
-        enum Alive implements Signal { INSTANCE }
 
         record Fatal(String cause) implements Signal { }
 

@@ -16,9 +16,15 @@ final class Liveness {
 
     private long lastAliveNanos;
 
-    /** Any sign of life: a frame, an event, a (re)connection. */
+    /** A sign of life the supervisor saw itself: a (re)connection, a hand-over. */
     void alive(long nowNanos) {
         lastAliveNanos = nowNanos;
+    }
+
+    /** The later of what the supervisor saw and the plugin's latest {@link HealthHandle#markAlive} on this attempt. */
+    private long lastAlive(Attempt a) {
+        long marked = a.handle.lastAliveNanos();
+        return marked == HealthHandle.NEVER || marked - lastAliveNanos < 0 ? lastAliveNanos : marked;
     }
 
     boolean isStale(Attempt a, ConnectionState state, Downtime downtime, long nowNanos, Duration staleAfter) {
@@ -26,7 +32,7 @@ final class Liveness {
             return false;
         }
         if (!a.hookable) {
-            return nowNanos - lastAliveNanos > staleAfter.toNanos();
+            return nowNanos - lastAlive(a) > staleAfter.toNanos();
         }
         return state == DISCONNECTED && downtime.isDown() && downtime.downFor(nowNanos).compareTo(staleAfter) > 0;
     }
@@ -35,7 +41,7 @@ final class Liveness {
     String why(Attempt a, Downtime downtime, long nowNanos, Duration staleAfter) {
         return a.hookable
                 ? "down for " + downtime.downFor(nowNanos).toSeconds() + " s (stale after " + staleAfter.toSeconds() + " s)"
-                : "no sign of life for " + Duration.ofNanos(nowNanos - lastAliveNanos).toSeconds()
+                : "no sign of life for " + Duration.ofNanos(nowNanos - lastAlive(a)).toSeconds()
                         + " s (transport not hookable)";
     }
 }

@@ -236,15 +236,17 @@ public final class Supervisor {
         }
     }
 
+    /** The supervisor's ticker, read by plugin threads marking a sign of life. */
+    long nanos() {
+        return ticker.nanos();
+    }
+
     boolean isCurrent(HealthHandle h) {
         return attempts.isCurrent(h);
     }
 
     void onSignal(HealthHandle h, Signal s) {
         mailbox.post(() -> {
-            if (s == Signal.Alive.INSTANCE) {
-                h.aliveTaken();
-            }
             Attempt a = attempts.current();
             if (attempts.handover().onSignal(h, s)) {
                 return;
@@ -282,8 +284,6 @@ public final class Supervisor {
                 fail(a, "reconnect storm: " + losses + " socket losses within "
                         + policy.stormWindow().toSeconds() + " s (last: " + d.cause() + "); closing and backing off");
             }
-        } else if (s == Signal.Alive.INSTANCE) {
-            liveness.alive(now);
         } else if (s instanceof Signal.Fatal f) {
             fatal(a, f.cause());
         } else if (s instanceof Signal.NotHookable n) {
