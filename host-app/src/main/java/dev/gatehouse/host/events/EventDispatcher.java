@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -65,16 +67,57 @@ public final class EventDispatcher implements MeterBinder {
     /** Told of each event refused (the backfill fetches back a message its platform will not resend); host code, quick. */
     private volatile InboundHandler onRefused = (ws, p, e) -> { };
     /**
-     * Per event taken and not yet settled: completed once its delivery completed and what the plugin chained
-     * on it (its acknowledgement) ran. {@link #drain} waits for these, not for the deliveries themselves, whose
-     * other dependents may run first.
+     * The events taken since the last {@link #drain} began. An event is settled once its delivery completed
+     * and what the plugin chained on it (its acknowledgement) ran; a drain waits for that, not for the
+     * deliveries themselves, whose other dependents may run first. One counter per period instead of an
+     * entry per event: the plugin's thread and the handler threads share one word, not a map.
      */
-    private final Map<String, CompletableFuture<Void>> settling = new ConcurrentHashMap<>();
+    private volatile Phase phase = new Phase();
+    /** Periods a drain ended whose events have not all settled yet. Guarded by this (drains only). */
+    private final List<Phase> unsettled = new ArrayList<>();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
     private final Map<Refusal, AtomicLong> refusals = new ConcurrentHashMap<>();
     private volatile boolean closed;
+
+    /** The dedupe table's key: one event of one connection. */
+    private record EventKey(String workspace, String platform, String eventId) {
+    }
+
+    /** A lane: one channel of one connection, its events handled one at a time in order. */
+    private record ChannelKey(String workspace, String platform, String channelId) {
+        @Override
+        public String toString() {
+            return workspace + "/" + platform + "/" + channelId;
+        }
+    }
+
+    /** The events taken in one period between two drains; see {@link #phase}. */
+    private static final class Phase {
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final CompletableFuture<Void> settled = new CompletableFuture<>();
+        /** Set when a drain ends the period; from then on the count only goes down (to within a racing take). */
+        private volatile boolean ended;
+
+        void taken() {
+            inFlight.incrementAndGet();
+        }
+
+        void settle() {
+            // Either this sees the end, or the drain that sets it sees the count at zero (both are volatile).
+            if (inFlight.decrementAndGet() == 0 && ended) {
+                settled.complete(null);
+            }
+        }
+
+        void end() {
+            ended = true;
+            if (inFlight.get() == 0) {
+                settled.complete(null);
+            }
+        }
+    }
 
     /** Why an event was not taken; the {@code reason} label. */
     enum Refusal {
@@ -129,7 +172,7 @@ public final class EventDispatcher implements MeterBinder {
 
     /** Whether an event with this id was taken (being handled, or handled within the window). */
     public boolean alreadyTaken(String workspace, String platform, String eventId) {
-        return seen.find(workspace + '\u0000' + platform + '\u0000' + eventId, ticker.nanos()) != null;
+        return seen.find(new EventKey(workspace, platform, eventId), ticker.nanos()) != null;
     }
 
     /** See {@link dev.gatehouse.api.InboundSink#deliver}. */
@@ -138,7 +181,7 @@ public final class EventDispatcher implements MeterBinder {
             return refuse(workspace, platform, event, Refusal.SHUTTING_DOWN, platform + "/" + workspace
                     + ": the host is shutting down; event " + event.eventId() + " not taken, so the platform can redeliver it");
         }
-        String key = workspace + '\u0000' + platform + '\u0000' + event.eventId();
+        EventKey key = new EventKey(workspace, platform, event.eventId());
         CompletableFuture<Void> done = new CompletableFuture<>();
         CompletableFuture<Void> taken = seen.take(key, done, ticker.nanos());
         if (taken == SeenEvents.FULL) {
@@ -151,12 +194,13 @@ public final class EventDispatcher implements MeterBinder {
             duplicates.incrementAndGet();
             return taken;
         }
-        settling.put(key, new CompletableFuture<>());
+        Phase p = phase;
+        p.taken();
         try {
-            lanes.submit(workspace + '\u0000' + platform + '\u0000' + event.channelId(),
-                    () -> handle(workspace, platform, event, key, done));
+            lanes.submit(new ChannelKey(workspace, platform, event.channelId()),
+                    () -> handle(workspace, platform, event, key, done, p));
         } catch (RejectedExecutionException e) {
-            settled(key);
+            p.settle();
             seen.forget(key, done);
             // A redelivery that arrived meanwhile waits on this stage: it is refused too.
             done.completeExceptionally(refusal(Refusal.CHANNEL_QUEUE_FULL, platform + "/" + workspace + " channel "
@@ -169,7 +213,8 @@ public final class EventDispatcher implements MeterBinder {
         return done;
     }
 
-    private void handle(String workspace, String platform, InboundEvent event, String key, CompletableFuture<Void> done) {
+    private void handle(String workspace, String platform, InboundEvent event, EventKey key, CompletableFuture<Void> done,
+            Phase p) {
         try (LogContext ignored = LogContext.of(workspace, platform, -1)) {
             for (InboundHandler h : handlers) {
                 try {
@@ -194,15 +239,8 @@ public final class EventDispatcher implements MeterBinder {
                 // shut the socket under an acknowledgement (unacknowledged, the platform would redeliver it).
                 done.complete(null);
             } finally {
-                settled(key);
+                p.settle();
             }
-        }
-    }
-
-    private void settled(String key) {
-        CompletableFuture<Void> s = settling.remove(key);
-        if (s != null) {
-            s.complete(null);
         }
     }
 
@@ -234,16 +272,22 @@ public final class EventDispatcher implements MeterBinder {
      *
      * @return how many of them had not finished
      */
-    public int drain(Duration bound) {
-        List<CompletableFuture<Void>> taken = List.copyOf(settling.values());
+    public synchronized int drain(Duration bound) {
+        Phase ended = phase;
+        phase = new Phase();
+        ended.end();
+        unsettled.add(ended);
+        unsettled.removeIf(p -> p.settled.isDone());
         try {
-            CompletableFuture.allOf(taken.toArray(CompletableFuture[]::new)).get(bound.toNanos(), TimeUnit.NANOSECONDS);
+            CompletableFuture.allOf(unsettled.stream().map(p -> p.settled).toArray(CompletableFuture[]::new))
+                    .get(bound.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException | ExecutionException e) {
             // counted below
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return (int) taken.stream().filter(f -> !f.isDone()).count();
+        unsettled.removeIf(p -> p.settled.isDone());
+        return unsettled.stream().mapToInt(p -> Math.max(0, p.inFlight.get())).sum();
     }
 
     /** Events handed to handlers (duplicates excluded). */

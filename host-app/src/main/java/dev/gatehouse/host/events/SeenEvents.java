@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The dedupe table: events still being handled, and events finished within the window, by key.
+ * The dedupe table: events still being handled, and events finished within the window, by key (any
+ * value with {@code equals} and {@code hashCode}).
  *
  * <p>The window runs from when an event's handlers finished, so a redelivery is recognised for at
  * least the window after the first delivery whatever the handlers took; an event still being handled
@@ -25,13 +26,13 @@ final class SeenEvents {
     private static final CompletableFuture<Void> FINISHED = CompletableFuture.completedFuture(null);
 
     /** A finished event and when it finished. */
-    private record Finished(String key, Long at) {
+    private record Finished(Object key, Long at) {
     }
 
     private final long windowNanos;
     private final int capacity;
     /** Key → the running event's stage, or the {@code Long} time it finished. */
-    private final ConcurrentHashMap<String, Object> table = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, Object> table = new ConcurrentHashMap<>();
     /**
      * Finished events, oldest first (to within the few microseconds by which two handler threads may add
      * out of order: such an entry expires that much late, never early).
@@ -46,7 +47,7 @@ final class SeenEvents {
     }
 
     /** @return the stage of an event already taken (running or finished within the window), else null */
-    CompletableFuture<Void> find(String key, long now) {
+    CompletableFuture<Void> find(Object key, long now) {
         expire(now);
         return stage(table.get(key));
     }
@@ -57,7 +58,7 @@ final class SeenEvents {
      * @param done the new event's stage, remembered while it runs
      * @return null if it is newly taken; the stage of the same event taken before; or {@link #FULL}
      */
-    CompletableFuture<Void> take(String key, CompletableFuture<Void> done, long now) {
+    CompletableFuture<Void> take(Object key, CompletableFuture<Void> done, long now) {
         expire(now);
         if (size.incrementAndGet() > capacity) {
             size.decrementAndGet();
@@ -73,7 +74,7 @@ final class SeenEvents {
     }
 
     /** The event's handlers finished: from now on it is remembered for the window. */
-    void finished(String key, CompletableFuture<Void> done, long now) {
+    void finished(Object key, CompletableFuture<Void> done, long now) {
         Long at = now;
         if (table.replace(key, done, at)) {
             finished.add(new Finished(key, at));
@@ -81,7 +82,7 @@ final class SeenEvents {
     }
 
     /** The event was not taken after all (its queue was full): its redelivery is a new event. */
-    void forget(String key, CompletableFuture<Void> done) {
+    void forget(Object key, CompletableFuture<Void> done) {
         if (table.remove(key, done)) {
             size.decrementAndGet();
         }

@@ -42,7 +42,7 @@ public final class SerialLanes {
     private final int laneCapacity;
     private final long lingerNanos;
     /** Guarded by this. A key is present while its lane has a task running or waiting. */
-    private final Map<String, Lane> lanes = new HashMap<>();
+    private final Map<Object, Lane> lanes = new HashMap<>();
     /** Guarded by this. Lanes with work and no thread, oldest first. */
     private final ArrayDeque<Lane> waiting = new ArrayDeque<>();
     /** Guarded by this. Lanes on a thread. */
@@ -53,10 +53,10 @@ public final class SerialLanes {
     private final AtomicLong errors = new AtomicLong();
 
     private static final class Lane {
-        final String key;
+        final Object key;
         final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
 
-        Lane(String key) {
+        Lane(Object key) {
             this.key = key;
         }
     }
@@ -94,10 +94,11 @@ public final class SerialLanes {
     /**
      * Queues a task on its lane.
      *
+     * @param key the lane: equal keys share one ({@code equals}/{@code hashCode}); its {@code toString} names it in logs
      * @throws RejectedExecutionException if {@code laneCapacity} tasks already wait in that lane; the
      *     task will not run
      */
-    public void submit(String key, Runnable task) {
+    public void submit(Object key, Runnable task) {
         Lane start;
         synchronized (this) {
             Lane lane = lanes.get(key);
@@ -181,7 +182,7 @@ public final class SerialLanes {
         }
     }
 
-    private void runContained(String key, Runnable task) {
+    private void runContained(Object key, Runnable task) {
         try {
             task.run();
         } catch (Throwable t) {
@@ -194,8 +195,8 @@ public final class SerialLanes {
         }
     }
 
-    private static String printable(String key) {
-        return key.replace('\u0000', '/');
+    private static String printable(Object key) {
+        return String.valueOf(key).replace('\u0000', '/');
     }
 
     /** Lanes with a task running or waiting. */

@@ -229,6 +229,45 @@ class EventDispatcherTest {
     }
 
     @Test
+    void aLaterDrainStillWaitsForWhatAnEarlierOneGaveUpOnAndSettlingIncludesWhatThePluginChained() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        d.addHandler((ws, p, e) -> {
+            if (e.eventId().equals("stuck")) {
+                release.await(30, TimeUnit.SECONDS);
+            }
+            seen.add(e.eventId());
+        });
+        d.deliver("acme", "slack", msg("stuck", "C1"));
+        assertThat(d.drain(Duration.ofMillis(100))).as("the first drain gives up on it").isEqualTo(1);
+
+        CountDownLatch acked = new CountDownLatch(1);
+        d.deliver("acme", "slack", msg("later", "C2")).thenRun(() -> {
+            try {
+                Thread.sleep(200); // the plugin's acknowledgement, chained on the delivery
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            acked.countDown();
+        });
+        assertThat(d.drain(Duration.ofMillis(100))).as("still running: the stuck one; 'later' maybe, in its acknowledgement")
+                .isBetween(1, 2);
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            release.countDown();
+        });
+        releaser.start();
+        assertThat(d.drain(Duration.ofSeconds(10))).as("both settled").isZero();
+        assertThat(release.getCount()).isZero();
+        assertThat(acked.getCount()).as("settled means the chained acknowledgement ran too").isZero();
+        assertThat(seen).containsExactlyInAnyOrder("stuck", "later");
+        releaser.join();
+    }
+
+    @Test
     void afterCloseEventsAreRefusedSoThePlatformRedelivers() {
         d.close();
         assertThat(d.deliver("acme", "slack", msg("Ev1", "C1")).toCompletableFuture()).isCompletedExceptionally();
