@@ -39,8 +39,7 @@ final class EventPathBench {
      * JIT to compile every client's path. Both clients of a platform get the same number, and it matters:
      * the plugin's JDA is a copy of its own, loaded by the plugin's class loader for this section's host and
      * compiled from scratch, while the bench's bare JDA is the same classes that earlier sections (recovery)
-     * already ran hot. With 300 warm-up events a full run measured the cold copy against the hot one (Discord
-     * burst 0.48× in a full run, 0.93× with {@code --only events}, the Gatehouse rate the same in both).
+     * already ran hot. With 300 warm-up events a full run measured the cold copy against the hot one.
      */
     private static final int DISCORD_WARMUP_BURSTS = 10;
     /** Slack's bare client takes about 1,000 events/s (one at a time): one burst's worth is its warm-up. */
