@@ -251,20 +251,11 @@ class EventDispatcherTest {
         });
         assertThat(d.drain(Duration.ofMillis(100))).as("still running: the stuck one; 'later' maybe, in its acknowledgement")
                 .isBetween(1, 2);
-        Thread releaser = new Thread(() -> {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                return;
-            }
-            release.countDown();
-        });
-        releaser.start();
+        CompletableFuture.runAsync(release::countDown, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
         assertThat(d.drain(Duration.ofSeconds(10))).as("both settled").isZero();
         assertThat(release.getCount()).isZero();
         assertThat(acked.getCount()).as("settled means the chained acknowledgement ran too").isZero();
         assertThat(seen).containsExactlyInAnyOrder("stuck", "later");
-        releaser.join();
     }
 
     @Test
