@@ -9,14 +9,15 @@ import dev.gatehouse.sim.discord.SimUser;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalDouble;
 
 /**
  * Recovery rounds for a set of Discord bots, whoever runs them (Gatehouse or bare JDA), judged from the
- * simulator's side: "connected again" is the first moment the bot has a session and an open socket
- * accepted after the fault (for the storm: after it ended) that identified or resumed — the simulator
- * answers READY or RESUMED on it at once.
+ * simulator's side: "connected again" is the moment the simulator answered READY or RESUMED on a socket
+ * newer than the faulted one, at or after the fault (for the storm: after it ended), as the simulator
+ * recorded it.
  */
 final class DiscordRound {
 
@@ -100,11 +101,15 @@ final class DiscordRound {
 
         @Override
         public OptionalDouble connectedMillis(int i, TrialLoop.Mark t0) {
-            SimBot bot = bots.get(i);
+            // The simulator's own record of when it answered, not when this loop happened to look: the loop's
+            // period (5 ms and a pass over every trial) would otherwise be part of a figure of a few milliseconds.
             long old = faulted.get(i).id();
-            boolean back = bot.sessionId().isPresent() && bot.connections().stream()
-                    .anyMatch(c -> c.id() > old && c.isOpen() && !c.acceptedAt().isBefore(t0.wall()));
-            return back ? OptionalDouble.of(t0.millisUntilNanos(System.nanoTime())) : OptionalDouble.empty();
+            return bots.get(i).connections().stream()
+                    .filter(c -> c.id() > old)
+                    .flatMap(c -> c.sessionAt().stream())
+                    .filter(at -> !at.isBefore(t0.wall()))
+                    .min(Comparator.naturalOrder())
+                    .map(at -> OptionalDouble.of(t0.millisUntil(at))).orElse(OptionalDouble.empty());
         }
 
         @Override

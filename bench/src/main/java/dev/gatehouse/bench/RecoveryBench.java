@@ -57,8 +57,8 @@ final class RecoveryBench {
                 + " simulators), their faults spread over one period of the library's own timer (Slack: the SDK's 5 s"
                 + " session monitor; Discord: the heartbeat; the storm hits the whole gateway at once); Gatehouse runs"
                 + " the production health policy; ratios are Gatehouse median / bare median; 'connected again' is seen"
-                + " from the simulator (Slack: the next socket opened and got hello; Discord: a socket accepted after the"
-                + " fault identified or resumed); an event is pushed every " + TrialLoop.PROBE_EVERY.toMillis()
+                + " from the simulator, at the moment it recorded (Slack: the next socket opened and got hello; Discord:"
+                + " READY or RESUMED sent on a newer socket, at or after the fault); an event is pushed every " + TrialLoop.PROBE_EVERY.toMillis()
                 + " ms until the handler sees one; Discord heartbeat_interval " + sizes.discordHeartbeat().toMillis()
                 + " ms; outage " + sizes.outage().toMillis() + " ms and storm "
                 + sizes.storm().toMillis() + " ms are timed from their end.");

@@ -63,6 +63,7 @@ final class GatewayConnection implements SimConnection, Runnable {
 
     private volatile String path = "";            // written by the connection thread during the upgrade
     private volatile GatewaySession session;      // the session this socket serves, if any
+    private volatile Instant sessionAt;           // when READY or RESUMED was sent on it, once
     private volatile boolean noAcks;              // StopAcks fault on this connection
     private volatile boolean frozen;              // BlackHole fault on this connection
 
@@ -94,6 +95,11 @@ final class GatewayConnection implements SimConnection, Runnable {
     @Override
     public Instant acceptedAt() {
         return acceptedAt;
+    }
+
+    @Override
+    public Optional<Instant> sessionAt() {
+        return Optional.ofNullable(sessionAt);
     }
 
     @Override
@@ -397,7 +403,10 @@ final class GatewayConnection implements SimConnection, Runnable {
         IdentifyReply reply = context.identifyReply(b);
         LOG.debug("{}: IDENTIFY, replying {}", this, reply);
         switch (reply) {
-            case READY -> session = context.startSession(b, d.path("intents").asInt(0), this);
+            case READY -> {
+                session = context.startSession(b, d.path("intents").asInt(0), this);
+                sessionAt = Instant.now();
+            }
             case CLOSE_4004 -> sendClose(4004, "Authentication failed.");
             case CLOSE_4014 -> sendClose(4014, "Disallowed intent(s).");
             case INVALID_SESSION -> sendText(Payloads.invalidSession(false));
@@ -434,9 +443,7 @@ final class GatewayConnection implements SimConnection, Runnable {
         GatewaySession.ResumeResult result = target.resume(this, clientSequence, context.resumedDataNull(b));
         LOG.debug("{}: RESUME from s={}: {}", this, clientSequence, result);
         switch (result) {
-            case RESUMED -> {
-                // replayed and confirmed inside the session
-            }
+            case RESUMED -> sessionAt = Instant.now(); // replayed and confirmed inside the session
             case INVALID -> {
                 session = null;
                 context.endSession(target);

@@ -18,6 +18,12 @@ public interface SimConnection {
     /** When the TCP connection was accepted. */
     Instant acceptedAt();
 
+    /**
+     * When the simulator answered READY or RESUMED on it, i.e. when a session started or was resumed here; empty
+     * before (and for a connection that never got that far). The moment a client counts as connected again.
+     */
+    Optional<Instant> sessionAt();
+
     /** False once either side closed it or the simulator dropped it. */
     boolean isOpen();
 

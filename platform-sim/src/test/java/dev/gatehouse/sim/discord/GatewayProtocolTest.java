@@ -12,6 +12,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -67,8 +68,13 @@ class GatewayProtocolTest {
     void identifyIsAnsweredWithReadyThenGuildCreateInSequence() throws IOException {
         try (RawGatewayClient client = connect("/")) {
             assertThat(client.json(WAIT).get("op").asInt()).isEqualTo(10);
+            assertThat(sim.connections()).singleElement().satisfies(c -> assertThat(c.sessionAt()).isEmpty());
+            Instant beforeIdentify = Instant.now();
             client.identify(bot.token(), MESSAGE_INTENTS);
             JsonNode ready = client.json(WAIT);
+            Instant readyRead = Instant.now();
+            assertThat(sim.connections()).singleElement().satisfies(c -> assertThat(c.sessionAt()).hasValueSatisfying(
+                    at -> assertThat(at).isBetween(beforeIdentify, readyRead)));
             assertThat(ready.get("s").asLong()).isEqualTo(1);
             assertThat(ready.at("/d/user/id").asText()).isEqualTo(bot.userId());
             assertThat(ready.at("/d/application/id").asText()).isEqualTo(bot.applicationId());
@@ -126,10 +132,16 @@ class GatewayProtocolTest {
 
         try (RawGatewayClient second = connect("/resume")) {
             second.json(WAIT);
+            assertThat(sim.connections()).filteredOn(c -> c.path().equals("/resume")).singleElement()
+                    .satisfies(c -> assertThat(c.sessionAt()).isEmpty());
+            Instant beforeResume = Instant.now();
             second.resume(bot.token(), sessionId, 2);
             JsonNode replayedOne = second.json(WAIT);
             JsonNode replayedTwo = second.json(WAIT);
             JsonNode resumed = second.json(WAIT);
+            Instant resumedRead = Instant.now();
+            assertThat(sim.connections()).filteredOn(c -> c.path().equals("/resume")).singleElement().satisfies(c -> assertThat(c.sessionAt()).hasValueSatisfying(
+                    at -> assertThat(at).isBetween(beforeResume, resumedRead)));
             assertThat(replayedOne.at("/d/content").asText()).isEqualTo("missed one");
             assertThat(replayedOne.get("s").asLong()).isEqualTo(one.sequence());
             assertThat(replayedTwo.at("/d/content").asText()).isEqualTo("missed two");
