@@ -72,7 +72,8 @@ public final class DiscordSimulator implements AutoCloseable {
     private DiscordSimulator(Builder builder) throws IOException {
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> threads.newThread("timer", task));
         this.context = new SimContext(new SimContext.Config(
-                builder.heartbeatInterval, builder.closeTimeout, builder.replayCapacity, builder.enforceIntents), timer);
+                builder.heartbeatInterval, builder.closeTimeout, builder.replayCapacity, builder.messageHistory,
+                builder.enforceIntents), timer);
         GatewayServer startedGateway = null;
         try {
             startedGateway = new GatewayServer(context, threads);
@@ -116,6 +117,7 @@ public final class DiscordSimulator implements AutoCloseable {
         private Duration closeTimeout = Duration.ofSeconds(5);
         private Duration maxLifetime;
         private int replayCapacity = 1_000;
+        private int messageHistory = SimWorld.MAX_MESSAGES;
         private boolean enforceIntents = true;
         private String guildName = "Gatehouse Sim";
         private List<String> channelNames = List.of("general");
@@ -153,6 +155,19 @@ public final class DiscordSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("replay capacity must be positive: " + capacity);
             }
             this.replayCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * Messages the simulator keeps for REST (fetching one, a channel's history, edits), oldest dropped first
+         * (default 100 000). A benchmark that pushes hundreds of thousands of events and never reads them back
+         * keeps a few, so that the simulator's heap does not weigh on the clients it measures.
+         */
+        public Builder messageHistory(int messages) {
+            if (messages < 1) {
+                throw new IllegalArgumentException("message history must be positive: " + messages);
+            }
+            this.messageHistory = messages;
             return this;
         }
 

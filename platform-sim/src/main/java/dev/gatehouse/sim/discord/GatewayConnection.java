@@ -97,6 +97,11 @@ final class GatewayConnection implements SimConnection, Runnable {
         return acceptedAt;
     }
 
+    /** The session calls this right before it writes READY or RESUMED on this connection. */
+    void sessionAnswered() {
+        sessionAt = Instant.now();
+    }
+
     @Override
     public Optional<Instant> sessionAt() {
         return Optional.ofNullable(sessionAt);
@@ -403,10 +408,7 @@ final class GatewayConnection implements SimConnection, Runnable {
         IdentifyReply reply = context.identifyReply(b);
         LOG.debug("{}: IDENTIFY, replying {}", this, reply);
         switch (reply) {
-            case READY -> {
-                session = context.startSession(b, d.path("intents").asInt(0), this);
-                sessionAt = Instant.now();
-            }
+            case READY -> session = context.startSession(b, d.path("intents").asInt(0), this);
             case CLOSE_4004 -> sendClose(4004, "Authentication failed.");
             case CLOSE_4014 -> sendClose(4014, "Disallowed intent(s).");
             case INVALID_SESSION -> sendText(Payloads.invalidSession(false));
@@ -443,7 +445,9 @@ final class GatewayConnection implements SimConnection, Runnable {
         GatewaySession.ResumeResult result = target.resume(this, clientSequence, context.resumedDataNull(b));
         LOG.debug("{}: RESUME from s={}: {}", this, clientSequence, result);
         switch (result) {
-            case RESUMED -> sessionAt = Instant.now(); // replayed and confirmed inside the session
+            case RESUMED -> {
+                // replayed and confirmed inside the session
+            }
             case INVALID -> {
                 session = null;
                 context.endSession(target);

@@ -61,6 +61,7 @@ final class GatewaySession {
     synchronized void begin(GatewayConnection conn, JsonNode ready, Iterable<JsonNode> guildCreates) {
         connection = conn;
         sequence = 1;
+        conn.sessionAnswered();
         conn.sendDispatch(Payloads.dispatch("READY", sequence, ready));
         for (JsonNode guild : guildCreates) {
             dispatch("GUILD_CREATE", Intents.NONE, i -> guild, guild.get("id").asText());
@@ -110,6 +111,7 @@ final class GatewaySession {
             }
         }
         JsonNode data = nullData ? null : Payloads.resumed();
+        conn.sessionAnswered();
         conn.sendDispatch(Payloads.dispatch("RESUMED", ++sequence, data));
         return ResumeResult.RESUMED;
     }

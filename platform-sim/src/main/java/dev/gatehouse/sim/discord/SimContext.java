@@ -18,12 +18,13 @@ import java.util.concurrent.ScheduledExecutorService;
 final class SimContext {
 
     /** Settings fixed at start. */
-    record Config(Duration heartbeatInterval, Duration closeTimeout, int replayCapacity, boolean enforceIntents) {
+    record Config(Duration heartbeatInterval, Duration closeTimeout, int replayCapacity, int messageHistory,
+            boolean enforceIntents) {
     }
 
     private final Config config;
     private final ScheduledExecutorService timer;
-    private final SimWorld world = new SimWorld();
+    private final SimWorld world;
     private final FaultSettings globalFaults = new FaultSettings();
     private final StatsCounters globalStats = new StatsCounters(System::nanoTime);
     private final BoundedLog<RestCall> restCalls = new BoundedLog<>(100_000);
@@ -38,6 +39,7 @@ final class SimContext {
     SimContext(Config config, ScheduledExecutorService timer) {
         this.config = config;
         this.timer = timer;
+        this.world = new SimWorld(config.messageHistory());
     }
 
     Config config() {

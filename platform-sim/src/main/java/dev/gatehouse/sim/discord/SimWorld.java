@@ -18,6 +18,7 @@ import java.util.function.UnaryOperator;
  */
 final class SimWorld {
 
+    /** Messages kept by default: ample for tests, about 250 MiB of JSON trees when full. */
     static final int MAX_MESSAGES = 100_000;
     static final int MAX_INTERACTIONS = 10_000;
 
@@ -45,9 +46,14 @@ final class SimWorld {
     private final Map<String, SimChannel> channels = new ConcurrentHashMap<>();
     /** DM channels by "botUserId:userId". */
     private final Map<String, SimChannel> dmChannels = new ConcurrentHashMap<>();
-    private final Map<String, ObjectNode> messages = boundedMap(MAX_MESSAGES);
+    private final Map<String, ObjectNode> messages;
     private final Map<String, Interaction> interactionsById = boundedMap(MAX_INTERACTIONS);
     private final Map<String, Interaction> interactionsByToken = boundedMap(MAX_INTERACTIONS);
+
+    /** @param maxMessages messages kept (the oldest go first) */
+    SimWorld(int maxMessages) {
+        this.messages = boundedMap(maxMessages);
+    }
 
     private static <V> Map<String, V> boundedMap(int capacity) {
         return Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, false) {

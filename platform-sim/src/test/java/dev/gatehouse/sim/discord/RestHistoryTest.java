@@ -72,6 +72,24 @@ class RestHistoryTest {
     }
 
     @Test
+    void aSimulatorWithASmallMessageHistoryKeepsOnlyTheNewestMessages() throws Exception {
+        try (DiscordSimulator small = DiscordSimulator.builder().messageHistory(3).start()) {
+            SimBot b = small.registerBot("small-token", "small-bot");
+            SimUser bob = small.createUser("bob");
+            SimChannel channel = small.defaultGuild().defaultChannel();
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                sent.add(b.guildMessage(channel, bob, "m" + i).entityId());
+            }
+            HttpResponse<String> all = http.send(HttpRequest.newBuilder(URI.create(small.restBaseUrl().replaceAll("/$", "")
+                            + "/channels/" + channel.id() + "/messages?limit=100")).header("Authorization", "Bot small-token")
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(all.statusCode()).isEqualTo(200);
+            assertThat(ids(all)).containsExactly(sent.get(4), sent.get(3), sent.get(2));
+        }
+    }
+
+    @Test
     void aSnowflakeMadeOfAnInstantSelectsWhatCameAfterIt() throws Exception {
         String before = bot.guildMessage(general, alice, "old").entityId();
         long createdMillis = (Long.parseLong(before) >> 22) + 1_420_070_400_000L;
