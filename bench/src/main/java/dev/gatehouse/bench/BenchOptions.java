@@ -73,8 +73,11 @@ final class BenchOptions {
             description = "A recovery trial not recovered within this counts as a timeout (default 60s).")
     Duration trialTimeout;
 
-    @Option(names = "--event-trials", description = "Trials per client in section 3 (default 5).")
+    @Option(names = "--event-trials", description = "Latency trials per client in section 3 (default 5).")
     Integer eventTrials;
+
+    @Option(names = "--burst-trials", description = "Throughput trials (bursts) per client in section 3 (default 20).")
+    Integer burstTrials;
 
     @Option(names = "--latency-events", description = "Paced events per latency trial (default 500).")
     Integer latencyEvents;
@@ -82,8 +85,13 @@ final class BenchOptions {
     @Option(names = "--latency-rate", description = "Pace of the latency trials, events per second (default 250).")
     Integer latencyRate;
 
-    @Option(names = "--burst-events", description = "Events pushed back to back per throughput trial (default 2000).")
+    @Option(names = "--burst-events", description = "Events pushed back to back per Slack throughput trial (default 2000;"
+            + " the bare SDK takes about 1,000/s).")
     Integer burstEvents;
+
+    @Option(names = "--discord-burst-events", description = "Events pushed back to back per Discord throughput trial"
+            + " (default 5000).")
+    Integer discordBurstEvents;
 
     @Option(names = "--slack-scale", split = ",", description = "Slack workspace counts to ramp through (default 10,50,100).")
     List<Integer> slackScale;
@@ -143,7 +151,7 @@ final class BenchOptions {
             int idleConnections, Duration idleSimulated, int idleSpeedup,
             int recoveryTrials, List<String> slackFaults, List<String> discordFaults, Duration discordHeartbeat,
             Duration outage, Duration storm, Duration trialTimeout,
-            int eventTrials, int latencyEvents, int latencyRate, int burstEvents,
+            int eventTrials, int burstTrials, int latencyEvents, int latencyRate, int burstEvents, int discordBurstEvents,
             List<Integer> slackScale, List<Integer> discordScale, List<Integer> mixedScale, int bareScale,
             Duration idleWindow, Duration scaleSettle,
             boolean histogram,
@@ -189,7 +197,8 @@ final class BenchOptions {
                 pick(outage, Duration.ofSeconds(3), Duration.ofSeconds(1)),
                 pick(storm, Duration.ofSeconds(3), Duration.ofSeconds(1)),
                 pick(trialTimeout, Duration.ofSeconds(60), Duration.ofSeconds(30)),
-                pick(eventTrials, 5, 1), pick(latencyEvents, 500, 20), pick(latencyRate, 250, 100), pick(burstEvents, 2000, 20),
+                pick(eventTrials, 5, 1), pick(burstTrials, 20, 1), pick(latencyEvents, 500, 20), pick(latencyRate, 250, 100),
+                pick(burstEvents, 2000, 20), pick(discordBurstEvents, 5000, 20),
                 pick(slackScale, List.of(10, 50, 100), List.of(2)), pick(discordScale, List.of(10, 50, 100), List.of(2)),
                 pick(mixedScale, List.of(500), List.of(2)),
                 pick(bareScale, 50, 1), pick(idleWindow, Duration.ofSeconds(5), Duration.ofSeconds(1)),

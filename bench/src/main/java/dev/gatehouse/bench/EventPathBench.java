@@ -3,6 +3,7 @@ package dev.gatehouse.bench;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.api.MessageEvent;
+import dev.gatehouse.host.GatewayHost;
 import dev.gatehouse.host.config.HealthPolicy;
 import dev.gatehouse.sim.discord.DiscordSimulator;
 import dev.gatehouse.sim.discord.DispatchReceipt;
@@ -35,13 +36,13 @@ final class EventPathBench {
 
     private static final Duration ARRIVE_WITHIN = Duration.ofSeconds(60);
     /**
-     * Unmeasured events each client handles before its first trial, in bursts of the trial's size: enough for the
-     * JIT to compile every client's path. Both clients of a platform get the same number, and it matters:
+     * Unmeasured events each Discord client handles before its first trial, in bursts of the trial's size:
+     * enough for the JIT to compile every client's path. Both clients get the same number, and it matters:
      * the plugin's JDA is a copy of its own, loaded by the plugin's class loader for this section's host and
      * compiled from scratch, while the bench's bare JDA is the same classes that earlier sections (recovery)
      * already ran hot. With 300 warm-up events a full run measured the cold copy against the hot one.
      */
-    private static final int DISCORD_WARMUP_BURSTS = 10;
+    private static final int DISCORD_WARMUP_EVENTS = 20_000;
     /** Slack's bare client takes about 1,000 events/s (one at a time): one burst's worth is its warm-up. */
     private static final int SLACK_WARMUP_BURSTS = 1;
 
@@ -73,33 +74,43 @@ final class EventPathBench {
     }
 
     void run() throws Exception {
+        requireWithinDedupeTables();
         Path dir = Files.createDirectories(work.resolve("events"));
         Arrivals slackHost = new Arrivals();
         Arrivals slackBare = new Arrivals();
         Arrivals discordHost = new Arrivals();
         Arrivals discordBare = new Arrivals();
         try (SlackSimulator hostSlack = SlackSimulator.start(); SlackSimulator bareSlack = SlackSimulator.start();
-                DiscordSimulator hostDiscord = DiscordSimulator.builder().heartbeatInterval(sizes.discordHeartbeat()).start();
-                DiscordSimulator bareDiscord = DiscordSimulator.builder().heartbeatInterval(sizes.discordHeartbeat()).start()) {
+                DiscordSimulator hostDiscord = discordSimulator(); DiscordSimulator bareDiscord = discordSimulator()) {
             SimSlackApp hostApp = hostSlack.registerApp();
             SimSlackApp bareApp = bareSlack.registerApp();
             SimBot hostBot = hostDiscord.registerBot("bench-events-host");
             SimBot bareBot = bareDiscord.registerBot("bench-events-bare");
-            List<HostRig.Workspace> workspaces = List.of(
-                    HostRig.Workspace.slack("events", hostApp.appToken(), hostApp.botToken(), hostSlack.apiUrl(), true),
-                    HostRig.Workspace.discord("events", hostBot.token(), hostDiscord.restBaseUrl(), hostDiscord.gatewayUrl()));
+            Path slackDir = Files.createDirectories(dir.resolve("slack"));
+            Path discordDir = Files.createDirectories(dir.resolve("discord"));
             List<AutoCloseable> bare = new ArrayList<>();
-            try (HostRig rig = HostRig.start(dir, dist.pluginsFolder(dir, true, true), HealthPolicy.defaults(), workspaces,
+            // One host per platform, each with its own dedupe table (see requireWithinDedupeTables).
+            try (HostRig slackRig = HostRig.start(slackDir, dist.pluginsFolder(slackDir, true, false), HealthPolicy.defaults(),
+                    List.of(HostRig.Workspace.slack("events", hostApp.appToken(), hostApp.botToken(), hostSlack.apiUrl(), true)),
                     (ws, platform, e) -> {
                         if (e instanceof MessageEvent m) {
-                            (platform.equals("slack") ? slackHost : discordHost).seen(m.messageId());
+                            slackHost.seen(m.messageId());
                         }
-                    })) {
+                    });
+                    HostRig discordRig = HostRig.start(discordDir, dist.pluginsFolder(discordDir, false, true),
+                            HealthPolicy.defaults(), List.of(HostRig.Workspace.discord("events", hostBot.token(),
+                                    hostDiscord.restBaseUrl(), hostDiscord.gatewayUrl())),
+                            (ws, platform, e) -> {
+                                if (e instanceof MessageEvent m) {
+                                    discordHost.seen(m.messageId());
+                                }
+                            })) {
                 bare.add(BareSlack.start(bareSlack.apiUrl(), bareApp.appToken(), bareApp.botToken(), slackBare));
                 BareJda discordLib = BareJda.start(bareDiscord.restBaseUrl(), bareDiscord.gatewayUrl(), bareBot.token(),
                         discordBare);
                 bare.add(discordLib);
-                rig.awaitAllConnected(Duration.ofSeconds(60));
+                slackRig.awaitAllConnected(Duration.ofSeconds(60));
+                discordRig.awaitAllConnected(Duration.ofSeconds(60));
                 Poll.require(Duration.ofSeconds(60), "the bare JDA to connect", discordLib::connected);
                 awaitFirstSocket(bareSlack, bareApp);
                 List<Client> clients = List.of(
@@ -110,18 +121,26 @@ final class EventPathBench {
                 Map<Client, ClientFigures> figures = new LinkedHashMap<>();
                 for (Client c : clients) {
                     figures.put(c, new ClientFigures());
-                    int bursts = c.platform().equals("discord") ? DISCORD_WARMUP_BURSTS : SLACK_WARMUP_BURSTS;
+                    int size = burstSize(c);
+                    int bursts = warmUpBursts(c);
                     report.progress("events: warming up " + c.platform() + " " + c.kind() + " (" + bursts + " × "
-                            + sizes.burstEvents() + " events, not counted)");
+                            + size + " events, not counted)");
                     for (int i = 0; i < bursts; i++) {
-                        burst(c, sizes.burstEvents());
+                        burst(c, size);
                     }
                 }
                 for (int t = 0; t < sizes.eventTrials(); t++) {
-                    report.progress("events: trial " + (t + 1) + " of " + sizes.eventTrials());
-                    for (Client c : clients) {
+                    report.progress("events: latency trial " + (t + 1) + " of " + sizes.eventTrials());
+                    for (Client c : inTurn(clients, t)) {
+                        quiesce();
                         latencyTrial(c, figures.get(c));
-                        figures.get(c).eventsPerSecond.add(burst(c, sizes.burstEvents()));
+                    }
+                }
+                report.progress("events: " + sizes.burstTrials() + " bursts per client");
+                for (int t = 0; t < sizes.burstTrials(); t++) {
+                    for (Client c : inTurn(clients, t)) {
+                        quiesce();
+                        figures.get(c).eventsPerSecond.add(burst(c, burstSize(c)));
                     }
                 }
                 table(figures);
@@ -129,6 +148,71 @@ final class EventPathBench {
                 Parallel.closeAll(bare);
             }
         }
+    }
+
+    /**
+     * Each client of a platform is measured right after the other, and which one goes first alternates
+     * from trial to trial, so that neither always inherits the other's leftovers (garbage, a JIT compile).
+     */
+    private static List<Client> inTurn(List<Client> clients, int trial) {
+        if (trial % 2 == 0) {
+            return clients;
+        }
+        List<Client> swapped = new ArrayList<>();
+        for (int i = 0; i + 1 < clients.size(); i += 2) {
+            swapped.add(clients.get(i + 1));
+            swapped.add(clients.get(i));
+        }
+        return swapped;
+    }
+
+    /**
+     * A full collection before each measured trial: the clients share this JVM, and a collection of what the
+     * previous client (or the simulators) left would otherwise land, 30–80 ms long on 2 cores, in a burst of a
+     * few hundred milliseconds. A trial still pays for the garbage it makes itself.
+     */
+    private static void quiesce() {
+        System.gc();
+    }
+
+    private int burstSize(Client c) {
+        return c.platform().equals("discord") ? sizes.discordBurstEvents() : sizes.burstEvents();
+    }
+
+    private int warmUpBursts(Client c) {
+        return c.platform().equals("discord")
+                ? Math.max(1, (DISCORD_WARMUP_EVENTS + sizes.discordBurstEvents() - 1) / sizes.discordBurstEvents())
+                : SLACK_WARMUP_BURSTS;
+    }
+
+    /**
+     * Each host remembers at most {@link GatewayHost#DEDUPE_CAPACITY} event ids for
+     * {@link GatewayHost#DEDUPE_WINDOW} and refuses events beyond that (so that the platform redelivers
+     * them): sizes that would push more through one host within the section are refused up front, instead of
+     * a run that stalls halfway.
+     */
+    private void requireWithinDedupeTables() {
+        long slack = (long) SLACK_WARMUP_BURSTS * sizes.burstEvents() + (long) sizes.burstTrials() * sizes.burstEvents()
+                + (long) sizes.eventTrials() * sizes.latencyEvents();
+        long discord = Math.max((long) DISCORD_WARMUP_EVENTS, sizes.discordBurstEvents())
+                + (long) sizes.burstTrials() * sizes.discordBurstEvents() + (long) sizes.eventTrials() * sizes.latencyEvents();
+        for (var e : Map.of("Slack", slack, "Discord", discord).entrySet()) {
+            if (e.getValue() > GatewayHost.DEDUPE_CAPACITY * 9L / 10) {
+                throw new IllegalArgumentException("section 3 would push " + e.getValue() + " " + e.getKey()
+                        + " events through one host, more than 90 % of its dedupe table (" + GatewayHost.DEDUPE_CAPACITY
+                        + " events per " + GatewayHost.DEDUPE_WINDOW.toMinutes() + " min), which then refuses events;"
+                        + " lower --burst-trials, --burst-events, --discord-burst-events, --event-trials or --latency-events");
+            }
+        }
+    }
+
+    /**
+     * Keeps few messages: the section pushes a few hundred thousand and never reads one back, and with the
+     * default history the two simulators held most of a gigabyte of JSON trees by the end, whose collection
+     * paused every client 40–450 ms in the middle of its trials.
+     */
+    private DiscordSimulator discordSimulator() {
+        return DiscordSimulator.builder().heartbeatInterval(sizes.discordHeartbeat()).messageHistory(1_000).start();
     }
 
     /** The bare Bolt app's socket is open once its start returned (Tyrus), as the simulator confirms. */
@@ -263,14 +347,17 @@ final class EventPathBench {
             Figures.putNumber(n, "ratioAckP50", ack50Ratio);
             n.put("lost", f.lost);
         }
-        report.table("events", "3. Event path: one connection per client, " + sizes.eventTrials() + " trials",
+        report.table("events", "3. Event path: one connection per client, " + sizes.burstTrials() + " bursts and "
+                        + sizes.eventTrials() + " latency trials each",
                 List.of("platform", "client", "events/s (burst) min/med/p95/max", "ratio", "push→handler p50",
                         "push→handler p99", "ratio p50", "ratio p99", "push→ack p50", "push→ack p99", "ratio ack", "lost"), rows, json);
-        report.note("events", "warm-up: every Discord client first handles " + DISCORD_WARMUP_BURSTS + " unmeasured bursts,"
-                + " every Slack client " + SLACK_WARMUP_BURSTS + " (the plugin's JDA is its own copy, compiled from scratch);"
-                + " burst: " + sizes.burstEvents() + " events pushed back to back, rate = events / (last"
-                + " arrival − first push); latency: " + sizes.latencyEvents() + " events at " + sizes.latencyRate()
-                + "/s, p50 and p99 per trial, then min/median/p95/max over trials; ack latency is the simulator's"
+        report.note("events", "one host per platform; warm-up: every Discord client first handles at least "
+                + DISCORD_WARMUP_EVENTS + " unmeasured events, every Slack client " + SLACK_WARMUP_BURSTS + " burst (the"
+                + " plugin's JDA is its own copy, compiled from scratch); burst: " + sizes.burstEvents() + " (Slack) and "
+                + sizes.discordBurstEvents() + " (Discord) events pushed back to back, rate = events / (last arrival −"
+                + " first push); latency: " + sizes.latencyEvents() + " events at " + sizes.latencyRate()
+                + "/s, p50 and p99 per trial, then min/median/p95/max over trials; the two clients of a platform take"
+                + " turns, which goes first alternating, each trial after a full GC; ack latency is the simulator's"
                 + " (write → ack received); Discord has no acks; ratios are Gatehouse median / bare median;"
                 + " the simulator runs in the same JVM and takes its share of the 2 cores.");
     }

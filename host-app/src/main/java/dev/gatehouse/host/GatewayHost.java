@@ -84,6 +84,14 @@ public final class GatewayHost implements AutoCloseable, HostControl {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayHost.class);
 
+    /** How long a handled event's id is remembered: a redelivery within it is handled once, not twice. */
+    public static final Duration DEDUPE_WINDOW = Duration.ofMinutes(10);
+    /**
+     * Event ids remembered at most (running, and handled within {@link #DEDUPE_WINDOW}); beyond it the host
+     * refuses events, so that the platform redelivers them later, rather than forget ids it may see again.
+     */
+    public static final int DEDUPE_CAPACITY = 200_000;
+
     private volatile GatehouseConfig config;
     private final ProcessExit exit;
     private final Ticker ticker;
@@ -201,7 +209,7 @@ public final class GatewayHost implements AutoCloseable, HostControl {
                     () -> running != null && p().reloader().restartRecommended(),
                     () -> running == null ? 0 : p().reloader().unloadedLoadersPending());
             undo.add(metrics::close);
-            EventDispatcher dispatcher = new EventDispatcher(handlers, ticker, Duration.ofMinutes(10), 200_000,
+            EventDispatcher dispatcher = new EventDispatcher(handlers, ticker, DEDUPE_WINDOW, DEDUPE_CAPACITY,
                     (ws, platform) -> metrics.event(new ConnectionKey(ws, platform), HostMetrics.Direction.INBOUND));
             undo.add(dispatcher::close);
             Backfill backfill = backfill(c, scheduler, blocking, dispatcher, plugins);
