@@ -31,8 +31,12 @@ final class SeenEvents {
 
     private final long windowNanos;
     private final int capacity;
-    /** Key → the running event's stage, or the {@code Long} time it finished. */
-    private final ConcurrentHashMap<Object, Object> table = new ConcurrentHashMap<>();
+    /**
+     * Key → the running event's stage, or the {@code Long} time it finished. Sized for {@code capacity} up
+     * front: grown on demand, a burst paid for the resizes (every key copied at each doubling, by the
+     * threads taking events, the plugin's read thread among them).
+     */
+    private final ConcurrentHashMap<Object, Object> table;
     /**
      * Finished events, oldest first (to within the few microseconds by which two handler threads may add
      * out of order: such an entry expires that much late, never early).
@@ -44,6 +48,7 @@ final class SeenEvents {
     SeenEvents(long windowNanos, int capacity) {
         this.windowNanos = windowNanos;
         this.capacity = capacity;
+        this.table = new ConcurrentHashMap<>(capacity);
     }
 
     /** @return the stage of an event already taken (running or finished within the window), else null */

@@ -3,7 +3,10 @@ package dev.gatehouse.host.exec;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +39,8 @@ public final class SerialLanes {
     public static final int MAX_RUNNING = 256;
     /** Default bound on tasks waiting in one lane. */
     public static final int LANE_CAPACITY = 1000;
+    /** The first part of a linger, in which the lane's next task does not wake its thread (tasks batch up). */
+    static final long BATCH_NANOS = 100_000;
 
     private final Executor pool;
     private final int maxRunning;
@@ -49,12 +54,16 @@ public final class SerialLanes {
     private int running;
     /** Guarded by this. Tasks accepted and not yet started. */
     private int queued;
+    /** Guarded by this. Lanes whose thread lingers on them, waiting for their next task. */
+    private final Set<Lane> lingering = new HashSet<>();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
 
     private static final class Lane {
         final Object key;
         final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+        /** Guarded by the lanes' monitor. The thread lingering on this lane for its next task, if one is. */
+        Thread lingering;
 
         Lane(Object key) {
             this.key = key;
@@ -77,9 +86,10 @@ public final class SerialLanes {
 
     /**
      * As above; a lane whose queue ran empty keeps its thread for up to {@code linger} (once, and only while
-     * no other lane waits for a thread) before giving it back. A burst's next task then joins the running
-     * thread instead of costing a hand-off to another one (a wake-up per task when the tasks are quicker
-     * than their producer); the price is that thread's short sleep.
+     * no other lane waits for a thread) before giving it back. In a burst the next tasks join that thread
+     * (they queue up during the linger's first 100 µs and run together, without a wake-up each); later, the
+     * lane's next task wakes it at once and runs on it, with no hand-off through the pool. A lane that must
+     * wait for a thread wakes every lingering one, which then gives its thread up.
      */
     public SerialLanes(Executor pool, int maxRunning, int laneCapacity, Duration linger) {
         if (maxRunning < 1 || laneCapacity < 1 || linger.isNegative()) {
@@ -99,7 +109,9 @@ public final class SerialLanes {
      *     task will not run
      */
     public void submit(Object key, Runnable task) {
-        Lane start;
+        Lane start = null;
+        Thread wake = null;
+        List<Thread> giveUp = List.of();
         synchronized (this) {
             Lane lane = lanes.get(key);
             if (lane != null) {
@@ -109,20 +121,29 @@ public final class SerialLanes {
                 }
                 lane.tasks.addLast(task);
                 queued++;
-                return;
+                wake = lane.lingering;
+            } else {
+                lane = new Lane(key);
+                lane.tasks.addLast(task);
+                lanes.put(key, lane);
+                queued++;
+                if (running >= maxRunning) {
+                    waiting.addLast(lane);
+                    giveUp = lingering.stream().map(l -> l.lingering).toList();
+                } else {
+                    running++;
+                    start = lane;
+                }
             }
-            lane = new Lane(key);
-            lane.tasks.addLast(task);
-            lanes.put(key, lane);
-            queued++;
-            if (running >= maxRunning) {
-                waiting.addLast(lane);
-                return;
-            }
-            running++;
-            start = lane;
         }
-        start(start);
+        // Outside the monitor, which a woken thread takes first.
+        if (wake != null) {
+            LockSupport.unpark(wake);
+        }
+        giveUp.forEach(LockSupport::unpark);
+        if (start != null) {
+            start(start);
+        }
     }
 
     private void start(Lane lane) {
@@ -168,15 +189,47 @@ public final class SerialLanes {
         }
     }
 
-    /** Whether a task arrived in the lane while its thread lingered on it (only when it ran empty and no lane waits). */
+    /**
+     * Whether a task arrived in the lane while its thread lingered on it (only when it ran empty and no lane
+     * waits). For its first {@link #BATCH_NANOS} the thread only sleeps: a burst's next tasks queue up and
+     * are run together, the producer wakes nobody. After that the lane's next task wakes it at once (as does a
+     * lane that needs a thread, or an interrupt): a wake-up the pool's hand-off would cost anyway.
+     */
     private boolean lingerFor(Lane lane) {
         synchronized (this) {
             if (!lane.tasks.isEmpty() || !waiting.isEmpty()) {
                 return false;
             }
         }
-        // Not woken by submit: tasks added meanwhile are found when the sleep ends.
-        LockSupport.parkNanos(this, lingerNanos);
+        long start = System.nanoTime();
+        LockSupport.parkNanos(this, Math.min(BATCH_NANOS, lingerNanos));
+        synchronized (this) {
+            if (!lane.tasks.isEmpty() || !waiting.isEmpty() || lingerNanos <= BATCH_NANOS) {
+                return !lane.tasks.isEmpty() && waiting.isEmpty();
+            }
+            lane.lingering = Thread.currentThread();
+            lingering.add(lane);
+        }
+        long deadline = start + lingerNanos;
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+                LockSupport.parkNanos(this, left);
+                synchronized (this) {
+                    if (!lane.tasks.isEmpty() || !waiting.isEmpty()) {
+                        break;
+                    }
+                }
+            }
+        } finally {
+            synchronized (this) {
+                lane.lingering = null;
+                lingering.remove(lane);
+            }
+        }
         synchronized (this) {
             return !lane.tasks.isEmpty() && waiting.isEmpty();
         }

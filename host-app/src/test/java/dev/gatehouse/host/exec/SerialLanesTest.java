@@ -171,4 +171,50 @@ class SerialLanesTest {
         release.countDown();
         assertThat(bRan.await(30, TimeUnit.SECONDS)).as("B got the thread without waiting out A's 5 min linger").isTrue();
     }
+
+    @Test
+    void aTaskForALingeringLaneWakesItsThreadAtOnceInsteadOfWaitingOutTheLinger() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger handOffs = new java.util.concurrent.atomic.AtomicInteger();
+        SerialLanes lanes = new SerialLanes(r -> {
+            handOffs.incrementAndGet();
+            pool.execute(r);
+        }, 4, 10, Duration.ofMinutes(5));
+        List<Thread> ran = new CopyOnWriteArrayList<>();
+        CountDownLatch first = new CountDownLatch(1);
+        lanes.submit("A", () -> {
+            ran.add(Thread.currentThread());
+            first.countDown();
+        });
+        assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
+        // The lane's thread is parked in its linger (5 minutes) when the next task comes.
+        await().atMost(Duration.ofSeconds(10)).until(() -> ran.get(0).getState() == Thread.State.TIMED_WAITING);
+        CountDownLatch second = new CountDownLatch(1);
+        lanes.submit("A", () -> {
+            ran.add(Thread.currentThread());
+            second.countDown();
+        });
+
+        assertThat(second.await(10, TimeUnit.SECONDS)).as("the second task ran within seconds of a 5 min linger").isTrue();
+        assertThat(ran.get(1)).isSameAs(ran.get(0));
+        assertThat(handOffs).as("no hand-off through the pool").hasValue(1);
+    }
+
+    @Test
+    void aLaneThatNeedsAThreadWakesOneLingeringOnAnotherLane() throws Exception {
+        SerialLanes lanes = new SerialLanes(pool, 1, 10, Duration.ofMinutes(5));
+        List<Thread> ran = new CopyOnWriteArrayList<>();
+        CountDownLatch aRan = new CountDownLatch(1);
+        lanes.submit("A", () -> {
+            ran.add(Thread.currentThread());
+            aRan.countDown();
+        });
+        assertThat(aRan.await(10, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ran.get(0).getState() == Thread.State.TIMED_WAITING);
+        CountDownLatch bRan = new CountDownLatch(1);
+        lanes.submit("B", bRan::countDown); // the only thread allowed lingers on A
+
+        assertThat(bRan.await(10, TimeUnit.SECONDS)).as("B got the thread A lingered with, within seconds of a 5 min linger")
+                .isTrue();
+        assertThat(lanes.activeLanes()).as("A gave its thread up (B lingers on it now)").isEqualTo(1);
+    }
 }
