@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -122,33 +123,36 @@ class SerialLanesTest {
             Thread.currentThread().interrupt();
         }
     }
-    @Test
-    void aLaneThatRanEmptyKeepsItsThreadForTheLingerSoTheNextTaskNeedsNoHandOff() throws Exception {
-        java.util.concurrent.atomic.AtomicInteger handOffs = new java.util.concurrent.atomic.AtomicInteger();
-        SerialLanes lanes = new SerialLanes(r -> {
+    /** Lanes on {@link #pool} that count the tasks handed to it (one per thread a lane needs). */
+    private SerialLanes countingHandOffs(AtomicInteger handOffs, Duration linger) {
+        return new SerialLanes(r -> {
             handOffs.incrementAndGet();
             pool.execute(r);
-        }, 4, 10, Duration.ofSeconds(2));
+        }, 4, 10, linger);
+    }
+
+    /** Submits a task that records the thread it ran on, and waits until it ran. */
+    private static void runOn(SerialLanes lanes, String key, List<Thread> ran) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        lanes.submit(key, () -> {
+            ran.add(Thread.currentThread());
+            done.countDown();
+        });
+        assertThat(done.await(10, TimeUnit.SECONDS)).as("a task of lane %s ran within 10 s", key).isTrue();
+    }
+
+    @Test
+    void aLaneThatRanEmptyKeepsItsThreadForTheLingerSoTheNextTaskNeedsNoHandOff() throws Exception {
+        AtomicInteger handOffs = new AtomicInteger();
+        SerialLanes lanes = countingHandOffs(handOffs, Duration.ofSeconds(2));
         List<Thread> ran = new CopyOnWriteArrayList<>();
-        CountDownLatch first = new CountDownLatch(1);
-        lanes.submit("A", () -> {
-            ran.add(Thread.currentThread());
-            first.countDown();
-        });
-        assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
-        CountDownLatch second = new CountDownLatch(1);
-        lanes.submit("A", () -> {
-            ran.add(Thread.currentThread());
-            second.countDown();
-        });
-        assertThat(second.await(10, TimeUnit.SECONDS)).isTrue();
+        runOn(lanes, "A", ran);
+        runOn(lanes, "A", ran);
         assertThat(handOffs).as("the second task joined the lingering thread").hasValue(1);
         assertThat(ran.get(1)).isSameAs(ran.get(0));
 
         await().atMost(Duration.ofSeconds(15)).until(() -> lanes.activeLanes() == 0); // given back after the linger
-        CountDownLatch third = new CountDownLatch(1);
-        lanes.submit("A", third::countDown);
-        assertThat(third.await(10, TimeUnit.SECONDS)).isTrue();
+        runOn(lanes, "A", ran);
         assertThat(handOffs).hasValue(2);
     }
 
@@ -174,27 +178,14 @@ class SerialLanesTest {
 
     @Test
     void aTaskForALingeringLaneWakesItsThreadAtOnceInsteadOfWaitingOutTheLinger() throws Exception {
-        java.util.concurrent.atomic.AtomicInteger handOffs = new java.util.concurrent.atomic.AtomicInteger();
-        SerialLanes lanes = new SerialLanes(r -> {
-            handOffs.incrementAndGet();
-            pool.execute(r);
-        }, 4, 10, Duration.ofMinutes(5));
+        AtomicInteger handOffs = new AtomicInteger();
+        SerialLanes lanes = countingHandOffs(handOffs, Duration.ofMinutes(5));
         List<Thread> ran = new CopyOnWriteArrayList<>();
-        CountDownLatch first = new CountDownLatch(1);
-        lanes.submit("A", () -> {
-            ran.add(Thread.currentThread());
-            first.countDown();
-        });
-        assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
+        runOn(lanes, "A", ran);
         // The lane's thread is parked in its linger (5 minutes) when the next task comes.
         await().atMost(Duration.ofSeconds(10)).until(() -> ran.get(0).getState() == Thread.State.TIMED_WAITING);
-        CountDownLatch second = new CountDownLatch(1);
-        lanes.submit("A", () -> {
-            ran.add(Thread.currentThread());
-            second.countDown();
-        });
 
-        assertThat(second.await(10, TimeUnit.SECONDS)).as("the second task ran within seconds of a 5 min linger").isTrue();
+        runOn(lanes, "A", ran); // within 10 s, not 5 min
         assertThat(ran.get(1)).isSameAs(ran.get(0));
         assertThat(handOffs).as("no hand-off through the pool").hasValue(1);
     }
@@ -203,18 +194,11 @@ class SerialLanesTest {
     void aLaneThatNeedsAThreadWakesOneLingeringOnAnotherLane() throws Exception {
         SerialLanes lanes = new SerialLanes(pool, 1, 10, Duration.ofMinutes(5));
         List<Thread> ran = new CopyOnWriteArrayList<>();
-        CountDownLatch aRan = new CountDownLatch(1);
-        lanes.submit("A", () -> {
-            ran.add(Thread.currentThread());
-            aRan.countDown();
-        });
-        assertThat(aRan.await(10, TimeUnit.SECONDS)).isTrue();
+        runOn(lanes, "A", ran);
         await().atMost(Duration.ofSeconds(10)).until(() -> ran.get(0).getState() == Thread.State.TIMED_WAITING);
-        CountDownLatch bRan = new CountDownLatch(1);
-        lanes.submit("B", bRan::countDown); // the only thread allowed lingers on A
 
-        assertThat(bRan.await(10, TimeUnit.SECONDS)).as("B got the thread A lingered with, within seconds of a 5 min linger")
-                .isTrue();
+        runOn(lanes, "B", ran); // the only thread allowed lingers on A: B gets it within 10 s, not 5 min
+        assertThat(ran.get(1)).as("B ran on the thread A lingered with").isSameAs(ran.get(0));
         assertThat(lanes.activeLanes()).as("A gave its thread up (B lingers on it now)").isEqualTo(1);
     }
 }
