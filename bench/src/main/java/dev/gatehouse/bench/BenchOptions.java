@@ -188,7 +188,7 @@ final class BenchOptions {
             }
         }
         Path distDir = dist != null ? dist : Path.of(System.getProperty("gatehouse.dist", "dist"));
-        return new Sizes(distDir, results, sections, smoke,
+        Sizes sizes = new Sizes(distDir, results, sections, smoke,
                 pick(idleConnections, 10, 2), pick(idleSimulated, Duration.ofHours(1), Duration.ofMinutes(3)),
                 pick(idleSpeedup, 60, 60),
                 pick(recoveryTrials, 20, 2), faults(slackFaults, SlackFault.names(), List.of("refresh")),
@@ -207,6 +207,10 @@ final class BenchOptions {
                         Duration.ofMillis(50)), pick(reloadSettle, Duration.ofSeconds(90), Duration.ofSeconds(5)),
                 pick(clusterTimeouts, List.of(Duration.ofSeconds(4), Duration.ofSeconds(10)), List.of(Duration.ofSeconds(4))),
                 pick(clusterTrials, 5, 1), pick(clusterConnections, 24, 3), pick(clusterHosts, 4, 2));
+        if (sizes.runs("events")) {
+            EventPathBench.requireWithinDedupeTables(sizes);
+        }
+        return sizes;
     }
 
     private <T> T pick(T given, T normal, T tiny) {

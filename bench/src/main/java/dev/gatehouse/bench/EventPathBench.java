@@ -74,7 +74,6 @@ final class EventPathBench {
     }
 
     void run() throws Exception {
-        requireWithinDedupeTables();
         Path dir = Files.createDirectories(work.resolve("events"));
         Arrivals slackHost = new Arrivals();
         Arrivals slackBare = new Arrivals();
@@ -188,10 +187,10 @@ final class EventPathBench {
     /**
      * Each host remembers at most {@link GatewayHost#DEDUPE_CAPACITY} event ids for
      * {@link GatewayHost#DEDUPE_WINDOW} and refuses events beyond that (so that the platform redelivers
-     * them): sizes that would push more through one host within the section are refused up front, instead of
-     * a run that stalls halfway.
+     * them): sizes that would push more through one host within the section are refused with the other
+     * option errors, before anything runs, instead of a run that stalls halfway.
      */
-    private void requireWithinDedupeTables() {
+    static void requireWithinDedupeTables(BenchOptions.Sizes sizes) {
         long slack = (long) SLACK_WARMUP_BURSTS * sizes.burstEvents() + (long) sizes.burstTrials() * sizes.burstEvents()
                 + (long) sizes.eventTrials() * sizes.latencyEvents();
         long discord = Math.max((long) DISCORD_WARMUP_EVENTS, sizes.discordBurstEvents())
