@@ -179,9 +179,12 @@ final class EventPathBench {
     }
 
     private int warmUpBursts(Client c) {
-        return c.platform().equals("discord")
-                ? Math.max(1, (DISCORD_WARMUP_EVENTS + sizes.discordBurstEvents() - 1) / sizes.discordBurstEvents())
-                : SLACK_WARMUP_BURSTS;
+        return c.platform().equals("discord") ? discordWarmUpBursts(sizes) : SLACK_WARMUP_BURSTS;
+    }
+
+    /** Bursts of the trial's size that make {@link #DISCORD_WARMUP_EVENTS}; one in a smoke run, which measures nothing. */
+    private static int discordWarmUpBursts(BenchOptions.Sizes sizes) {
+        return sizes.smoke() ? 1 : (DISCORD_WARMUP_EVENTS + sizes.discordBurstEvents() - 1) / sizes.discordBurstEvents();
     }
 
     /**
@@ -193,8 +196,8 @@ final class EventPathBench {
     static void requireWithinDedupeTables(BenchOptions.Sizes sizes) {
         long slack = (long) SLACK_WARMUP_BURSTS * sizes.burstEvents() + (long) sizes.burstTrials() * sizes.burstEvents()
                 + (long) sizes.eventTrials() * sizes.latencyEvents();
-        long discord = Math.max((long) DISCORD_WARMUP_EVENTS, sizes.discordBurstEvents())
-                + (long) sizes.burstTrials() * sizes.discordBurstEvents() + (long) sizes.eventTrials() * sizes.latencyEvents();
+        long discord = (long) (discordWarmUpBursts(sizes) + sizes.burstTrials()) * sizes.discordBurstEvents()
+                + (long) sizes.eventTrials() * sizes.latencyEvents();
         for (var e : Map.of("Slack", slack, "Discord", discord).entrySet()) {
             if (e.getValue() > GatewayHost.DEDUPE_CAPACITY * 9L / 10) {
                 throw new IllegalArgumentException("section 3 would push " + e.getValue() + " " + e.getKey()
@@ -350,8 +353,8 @@ final class EventPathBench {
                         + sizes.eventTrials() + " latency trials each",
                 List.of("platform", "client", "events/s (burst) min/med/p95/max", "ratio", "push→handler p50",
                         "push→handler p99", "ratio p50", "ratio p99", "push→ack p50", "push→ack p99", "ratio ack", "lost"), rows, json);
-        report.note("events", "one host per platform; warm-up: every Discord client first handles at least "
-                + DISCORD_WARMUP_EVENTS + " unmeasured events, every Slack client " + SLACK_WARMUP_BURSTS + " burst (the"
+        report.note("events", "one host per platform; warm-up: every Discord client first handles "
+                + discordWarmUpBursts(sizes) * sizes.discordBurstEvents() + " unmeasured events, every Slack client " + SLACK_WARMUP_BURSTS + " burst (the"
                 + " plugin's JDA is its own copy, compiled from scratch); burst: " + sizes.burstEvents() + " (Slack) and "
                 + sizes.discordBurstEvents() + " (Discord) events pushed back to back, rate = events / (last arrival −"
                 + " first push); latency: " + sizes.latencyEvents() + " events at " + sizes.latencyRate()
