@@ -48,8 +48,9 @@ public final class EventDispatcher implements MeterBinder {
     /**
      * How long a channel's handler thread waits for the channel's next event before it gives the thread
      * back: in a burst the next events join it without a wake-up each (the plugin's read thread only queues
-     * them). Longer lingers, where the next event wakes the thread directly, measured worse for bursts (10 ms:
-     * 0.76–0.81× bare JDA's burst rate against 0.91–0.98× at 100 µs, alternating runs of bench section 3).
+     * them). A longer linger, where the next event wakes the thread directly, measured worse for bursts (10 ms:
+     * 0.78× and 0.76× bare JDA's burst rate against 0.91× and 0.98× at 100 µs, in alternating runs of bench
+     * section 3).
      */
     static final Duration LANE_LINGER = Duration.ofNanos(100_000);
     /** How long shutdown waits, in all, for the handlers of events already taken. */

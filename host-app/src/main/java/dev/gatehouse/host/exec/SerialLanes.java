@@ -3,10 +3,9 @@ package dev.gatehouse.host.exec;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,8 +53,6 @@ public final class SerialLanes {
     private int running;
     /** Guarded by this. Tasks accepted and not yet started. */
     private int queued;
-    /** Guarded by this. Lanes whose thread lingers on them, waiting for their next task. */
-    private final Set<Lane> lingering = new HashSet<>();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
 
@@ -129,7 +126,8 @@ public final class SerialLanes {
                 queued++;
                 if (running >= maxRunning) {
                     waiting.addLast(lane);
-                    giveUp = lingering.stream().map(l -> l.lingering).toList();
+                    // Rare (only when maxRunning lanes run): the lingering threads are found among the lanes.
+                    giveUp = lanes.values().stream().map(l -> l.lingering).filter(Objects::nonNull).toList();
                 } else {
                     running++;
                     start = lane;
@@ -208,29 +206,22 @@ public final class SerialLanes {
                 return !lane.tasks.isEmpty() && waiting.isEmpty();
             }
             lane.lingering = Thread.currentThread();
-            lingering.add(lane);
         }
         long deadline = start + lingerNanos;
-        try {
-            while (true) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || Thread.currentThread().isInterrupted()) {
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || Thread.currentThread().isInterrupted()) {
+                break;
+            }
+            LockSupport.parkNanos(this, left);
+            synchronized (this) {
+                if (!lane.tasks.isEmpty() || !waiting.isEmpty()) {
                     break;
                 }
-                LockSupport.parkNanos(this, left);
-                synchronized (this) {
-                    if (!lane.tasks.isEmpty() || !waiting.isEmpty()) {
-                        break;
-                    }
-                }
-            }
-        } finally {
-            synchronized (this) {
-                lane.lingering = null;
-                lingering.remove(lane);
             }
         }
         synchronized (this) {
+            lane.lingering = null;
             return !lane.tasks.isEmpty() && waiting.isEmpty();
         }
     }

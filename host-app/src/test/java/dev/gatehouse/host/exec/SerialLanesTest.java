@@ -141,6 +141,13 @@ class SerialLanesTest {
         assertThat(done.await(10, TimeUnit.SECONDS)).as("a task of lane %s ran within 10 s", key).isTrue();
     }
 
+    /** Runs one task on the lane, then waits until the lane's thread is parked in its linger. */
+    private static void lingeringAfterATask(SerialLanes lanes, String key, List<Thread> ran) throws InterruptedException {
+        runOn(lanes, key, ran);
+        Thread lane = ran.get(ran.size() - 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lane.getState() == Thread.State.TIMED_WAITING);
+    }
+
     @Test
     void aLaneThatRanEmptyKeepsItsThreadForTheLingerSoTheNextTaskNeedsNoHandOff() throws Exception {
         AtomicInteger handOffs = new AtomicInteger();
@@ -181,9 +188,7 @@ class SerialLanesTest {
         AtomicInteger handOffs = new AtomicInteger();
         SerialLanes lanes = countingHandOffs(handOffs, Duration.ofMinutes(5));
         List<Thread> ran = new CopyOnWriteArrayList<>();
-        runOn(lanes, "A", ran);
-        // The lane's thread is parked in its linger (5 minutes) when the next task comes.
-        await().atMost(Duration.ofSeconds(10)).until(() -> ran.get(0).getState() == Thread.State.TIMED_WAITING);
+        lingeringAfterATask(lanes, "A", ran); // parked in its 5-minute linger when the next task comes
 
         runOn(lanes, "A", ran); // within 10 s, not 5 min
         assertThat(ran.get(1)).isSameAs(ran.get(0));
@@ -194,8 +199,7 @@ class SerialLanesTest {
     void aLaneThatNeedsAThreadWakesOneLingeringOnAnotherLane() throws Exception {
         SerialLanes lanes = new SerialLanes(pool, 1, 10, Duration.ofMinutes(5));
         List<Thread> ran = new CopyOnWriteArrayList<>();
-        runOn(lanes, "A", ran);
-        await().atMost(Duration.ofSeconds(10)).until(() -> ran.get(0).getState() == Thread.State.TIMED_WAITING);
+        lingeringAfterATask(lanes, "A", ran);
 
         runOn(lanes, "B", ran); // the only thread allowed lingers on A: B gets it within 10 s, not 5 min
         assertThat(ran.get(1)).as("B ran on the thread A lingered with").isSameAs(ran.get(0));
