@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.function.IntConsumer;
 
 /**
  * Recovery rounds for a set of Discord bots, whoever runs them (Gatehouse or bare JDA), judged from the
@@ -22,6 +23,8 @@ import java.util.OptionalDouble;
 final class DiscordRound {
 
     private static final Duration SETTLE_WITHIN = Duration.ofSeconds(90);
+    /** How long bots may stay unsettled before a client that can be restarted is (see {@link #settle}). */
+    private static final Duration STUCK_AFTER = Duration.ofSeconds(30);
 
     private final String client;
     private final DiscordSimulator sim;
@@ -31,13 +34,19 @@ final class DiscordRound {
     private final SimUser author;
     private final Duration heartbeat;
     private final Duration settledAfter;
+    /** Restarts the client of the bot at an index, or null (Gatehouse's clients are never restarted). */
+    private final IntConsumer restart;
+    /** What {@link #settle} had to restart, for the section's notes. */
+    private final List<String> restarts = new ArrayList<>();
 
     /**
      * @param heartbeat the simulator's heartbeat interval: a socket counts as settled after two ACKs, so a
      *     client that learns the cadence from them (the Gatehouse plugin) knows it
      */
-    DiscordRound(String client, DiscordSimulator sim, List<SimBot> bots, Arrivals arrivals, Duration heartbeat) {
+    DiscordRound(String client, DiscordSimulator sim, List<SimBot> bots, Arrivals arrivals, Duration heartbeat,
+            IntConsumer restart) {
         this.client = client;
+        this.restart = restart;
         this.sim = sim;
         this.bots = bots;
         this.arrivals = arrivals;
@@ -47,14 +56,40 @@ final class DiscordRound {
         this.settledAfter = heartbeat.multipliedBy(2).plusMillis(500);
     }
 
-    /** Waits until every bot holds exactly one identified socket with a session, old enough, and returns them. */
+    /**
+     * Waits until every bot holds exactly one identified socket with a session, old enough, and returns them.
+     * A bare JDA that stays unsettled for {@link #STUCK_AFTER} after a round (one did, once, after a zombie
+     * round: every later round of the run then went unmeasured) is restarted — noted in {@link #restarts},
+     * with what its socket count was — so that the rounds after it are measured; Gatehouse's never are.
+     */
     List<SimConnection> settle() {
-        Poll.require(SETTLE_WITHIN, client + " Discord bots to hold one settled socket each", () -> bots.stream().allMatch(bot -> {
-            List<SimConnection> open = bot.connections();
-            return open.size() == 1 && bot.sessionId().isPresent()
-                    && open.get(0).acceptedAt().isBefore(Instant.now().minus(settledAfter));
-        }));
+        if (restart != null && !Poll.until(STUCK_AFTER, Duration.ofMillis(20), this::allSettled)) {
+            for (int i = 0; i < bots.size(); i++) {
+                SimBot bot = bots.get(i);
+                if (!settled(bot)) {
+                    restarts.add(bot + " (" + bot.connections().size() + " open socket(s), session "
+                            + (bot.sessionId().isPresent() ? "held" : "none") + ")");
+                    restart.accept(i);
+                }
+            }
+        }
+        Poll.require(SETTLE_WITHIN, client + " Discord bots to hold one settled socket each", this::allSettled);
         return bots.stream().map(bot -> bot.connections().get(0)).toList();
+    }
+
+    /** The bare clients restarted because they stayed unsettled, each with its state then; empty for most runs. */
+    List<String> restarts() {
+        return List.copyOf(restarts);
+    }
+
+    private boolean allSettled() {
+        return bots.stream().allMatch(this::settled);
+    }
+
+    private boolean settled(SimBot bot) {
+        List<SimConnection> open = bot.connections();
+        return open.size() == 1 && bot.sessionId().isPresent()
+                && open.get(0).acceptedAt().isBefore(Instant.now().minus(settledAfter));
     }
 
     RoundResult run(DiscordFault fault, Duration storm, Duration timeout) {

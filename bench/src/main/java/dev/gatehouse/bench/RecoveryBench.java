@@ -124,18 +124,29 @@ final class RecoveryBench {
                     })) {
                 List<Callable<BareJda>> starts = bareBots.stream().<Callable<BareJda>>map(bot ->
                         () -> BareJda.start(bareSim.restBaseUrl(), bareSim.gatewayUrl(), bot.token(), bareArrivals)).toList();
-                List<BareJda> bare = Parallel.startAll(starts, 4);
+                List<BareJda> bare = new ArrayList<>(Parallel.startAll(starts, 4));
                 try {
                     rig.awaitAllConnected(CONNECT_WITHIN);
-                    DiscordRound host = new DiscordRound(GATEHOUSE, hostSim, hostBots, hostArrivals, sizes.discordHeartbeat());
-                    DiscordRound lib = new DiscordRound(BARE, bareSim, bareBots, bareArrivals, sizes.discordHeartbeat());
+                    DiscordRound host = new DiscordRound(GATEHOUSE, hostSim, hostBots, hostArrivals, sizes.discordHeartbeat(),
+                            null);
+                    DiscordRound lib = new DiscordRound(BARE, bareSim, bareBots, bareArrivals, sizes.discordHeartbeat(), i -> {
+                        synchronized (bare) {
+                            bare.get(i).close();
+                            bare.set(i, BareJda.start(bareSim.restBaseUrl(), bareSim.gatewayUrl(), bareBots.get(i).token(),
+                                    bareArrivals));
+                        }
+                    });
                     for (String key : sizes.discordFaults()) {
                         DiscordFault fault = DiscordFault.of(key);
                         rounds("discord", fault.key(), () -> host.run(fault, sizes.storm(), sizes.trialTimeout()),
                                 () -> lib.run(fault, sizes.storm(), sizes.trialTimeout()), results);
                     }
+                    lib.restarts().forEach(r -> report.note("recovery", "discord bare: JDA restarted after it stayed"
+                            + " unsettled 30 s past a round (the rounds after it measured its fresh copy): " + r));
                 } finally {
-                    Parallel.closeAll(bare);
+                    synchronized (bare) {
+                        Parallel.closeAll(bare);
+                    }
                 }
             }
         }
