@@ -19,7 +19,7 @@ class BenchOptionsTest {
     void eventSizesThatWouldFillAHostsDedupeTableAreRefusedNamingTheOptions() {
         assertThatThrownBy(() -> resolve("--only", "events", "--discord-burst-events", "10000", "--burst-trials", "20"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("222500 Discord events")
+                .hasMessageContaining("304500 Discord events")
                 .hasMessageContaining("dedupe table (200000 events per 10 min)")
                 .hasMessageContaining("--discord-burst-events");
     }
