@@ -48,11 +48,12 @@ public final class EventDispatcher implements MeterBinder {
     /**
      * How long a channel's handler thread waits for the channel's next event before it gives the thread
      * back: in a burst the next events join it without a wake-up each (the plugin's read thread only queues
-     * them). A longer linger, where the next event wakes the thread directly, measured worse for bursts (10 ms:
-     * 0.78× and 0.76× bare JDA's burst rate against 0.91× and 0.98× at 100 µs, in alternating runs of bench
-     * section 3).
+     * them) and are taken in one batch. Measured in alternating runs of bench section 3 (Discord, ratio to bare
+     * JDA): 300 µs gave bursts 0.93×, 0.97×, 0.98× and push→handler p99 1.06×, 1.26×, 1.15×; 100 µs 0.98×, 0.74×,
+     * 0.82× and 1.70×, 1.29×, 1.54× (fewer wake-ups of a third busy thread on 2 cores). A longer linger in which
+     * the next event wakes the thread directly measured worse for bursts (10 ms: 0.78× and 0.76×).
      */
-    static final Duration LANE_LINGER = Duration.ofNanos(100_000);
+    static final Duration LANE_LINGER = Duration.ofNanos(300_000);
     /** How long shutdown waits, in all, for the handlers of events already taken. */
     public static final Duration DRAIN_BOUND = Duration.ofSeconds(10);
 

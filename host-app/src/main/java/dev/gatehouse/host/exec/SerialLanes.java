@@ -38,8 +38,16 @@ public final class SerialLanes {
     public static final int MAX_RUNNING = 256;
     /** Default bound on tasks waiting in one lane. */
     public static final int LANE_CAPACITY = 1000;
-    /** The first part of a linger, in which the lane's next task does not wake its thread (tasks batch up). */
-    static final long BATCH_NANOS = 100_000;
+    /**
+     * The first part of a linger, in which the lane's next task does not wake its thread (tasks batch up; see
+     * {@code EventDispatcher.LANE_LINGER} for how it was chosen).
+     */
+    static final long BATCH_NANOS = 300_000;
+    /**
+     * Most tasks a lane's thread takes off its queue in one monitor round trip. It takes only one while another
+     * lane waits for a thread, and hands the rest of a batch back (first in its lane) as soon as one starts to.
+     */
+    static final int BATCH = 32;
 
     private final Executor pool;
     private final int maxRunning;
@@ -51,14 +59,22 @@ public final class SerialLanes {
     private final ArrayDeque<Lane> waiting = new ArrayDeque<>();
     /** Guarded by this. Lanes on a thread. */
     private int running;
-    /** Guarded by this. Tasks accepted and not yet started. */
+    /** Guarded by this. Tasks accepted and not yet taken by a lane's thread. */
     private int queued;
+    /** {@code waiting.size()}, written under the monitor, read without it between the tasks of a batch. */
+    private volatile int waitingCount;
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
 
     private static final class Lane {
         final Object key;
         final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+        /**
+         * Guarded by the lanes' monitor. Tasks its thread took in its current batch behind the first one: they
+         * count against the lane's capacity until the thread next takes the monitor (a few of them may have
+         * run by then: the bound errs on the side of refusing).
+         */
+        int behind;
         /** Guarded by the lanes' monitor. The thread lingering on this lane for its next task, if one is. */
         Thread lingering;
 
@@ -84,8 +100,8 @@ public final class SerialLanes {
     /**
      * As above; a lane whose queue ran empty keeps its thread for up to {@code linger} (once, and only while
      * no other lane waits for a thread) before giving it back. In a burst the next tasks join that thread
-     * (they queue up during the linger's first 100 µs and run together, without a wake-up each); later, the
-     * lane's next task wakes it at once and runs on it, with no hand-off through the pool. A lane that must
+     * (they queue up during the linger's first {@link #BATCH_NANOS} and run together, without a wake-up each);
+     * later, the lane's next task wakes it at once and runs on it, with no hand-off through the pool. A lane that must
      * wait for a thread wakes every lingering one, which then gives its thread up.
      */
     public SerialLanes(Executor pool, int maxRunning, int laneCapacity, Duration linger) {
@@ -112,7 +128,7 @@ public final class SerialLanes {
         synchronized (this) {
             Lane lane = lanes.get(key);
             if (lane != null) {
-                if (lane.tasks.size() >= laneCapacity) {
+                if (lane.tasks.size() + lane.behind >= laneCapacity) {
                     refused.incrementAndGet();
                     throw new RejectedExecutionException(laneCapacity + " tasks are already waiting in this lane");
                 }
@@ -126,6 +142,7 @@ public final class SerialLanes {
                 queued++;
                 if (running >= maxRunning) {
                     waiting.addLast(lane);
+                    waitingCount = waiting.size();
                     // Rare (only when maxRunning lanes run): the lingering threads are found among the lanes.
                     giveUp = lanes.values().stream().map(l -> l.lingering).filter(Objects::nonNull).toList();
                 } else {
@@ -153,26 +170,37 @@ public final class SerialLanes {
             synchronized (this) {
                 running--;
                 waiting.addFirst(lane);
+                waitingCount = waiting.size();
             }
             log.error("no thread for lane {}: {}; it waits for a running lane to hand one over", printable(lane.key),
                     e.toString());
         }
     }
 
-    /** Runs lanes on this thread until none is left for it. */
+    /**
+     * Runs lanes on this thread until none is left for it. Takes a lane's tasks in batches (one monitor round
+     * trip for up to {@link #BATCH} of them, instead of two per task: the producer, a plugin's read thread,
+     * takes the same monitor for every task it adds).
+     */
     private void drive(Lane first) {
         Lane lane = first;
+        Runnable[] batch = new Runnable[BATCH];
         while (lane != null) {
-            Runnable task;
-            synchronized (this) {
-                task = lane.tasks.pollFirst();
-                queued--;
+            int n = take(lane, batch);
+            for (int i = 0; i < n; i++) {
+                Runnable task = batch[i];
+                batch[i] = null;
+                runContained(lane.key, task);
+                if (i + 1 < n && waitingCount > 0) {
+                    giveBack(lane, batch, i + 1, n);
+                    break;
+                }
             }
-            runContained(lane.key, task);
             if (lingerNanos > 0 && lingerFor(lane)) {
                 continue;
             }
             synchronized (this) {
+                lane.behind = 0;
                 if (lane.tasks.isEmpty()) {
                     lanes.remove(lane.key);
                     lane = waiting.pollFirst();
@@ -180,11 +208,33 @@ public final class SerialLanes {
                     waiting.addLast(lane);
                     lane = waiting.pollFirst();
                 }
+                waitingCount = waiting.size();
                 if (lane == null) {
                     running--;
                 }
             }
         }
+    }
+
+    /** Takes the lane's next tasks into {@code batch}: at least one, only one while another lane waits. */
+    private synchronized int take(Lane lane, Runnable[] batch) {
+        int n = 0;
+        do {
+            batch[n++] = lane.tasks.pollFirst();
+        } while (n < batch.length && !lane.tasks.isEmpty() && waiting.isEmpty());
+        queued -= n;
+        lane.behind = n - 1;
+        return n;
+    }
+
+    /** Puts the batch's tasks from {@code from} back at the head of their lane, in order (a lane waits for the thread). */
+    private synchronized void giveBack(Lane lane, Runnable[] batch, int from, int n) {
+        for (int i = n - 1; i >= from; i--) {
+            lane.tasks.addFirst(batch[i]);
+            batch[i] = null;
+        }
+        queued += n - from;
+        lane.behind = 0;
     }
 
     /**
@@ -195,6 +245,7 @@ public final class SerialLanes {
      */
     private boolean lingerFor(Lane lane) {
         synchronized (this) {
+            lane.behind = 0;
             if (!lane.tasks.isEmpty() || !waiting.isEmpty()) {
                 return false;
             }
@@ -253,7 +304,7 @@ public final class SerialLanes {
         return waiting.size();
     }
 
-    /** Tasks accepted and not yet started, all lanes. */
+    /** Tasks accepted and not yet taken by their lane's thread (which takes up to {@link #BATCH} at once), all lanes. */
     public synchronized int queued() {
         return queued;
     }

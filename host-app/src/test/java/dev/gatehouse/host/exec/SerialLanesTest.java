@@ -205,4 +205,64 @@ class SerialLanesTest {
         assertThat(ran.get(1)).as("B ran on the thread A lingered with").isSameAs(ran.get(0));
         assertThat(lanes.activeLanes()).as("A gave its thread up (B lingers on it now)").isEqualTo(1);
     }
+
+    /** A pool that starts each thread it is given only when the test calls {@link #startHeld}: tasks pile up first. */
+    private final List<Runnable> held = new CopyOnWriteArrayList<>();
+
+    private void startHeld() {
+        held.forEach(pool::execute);
+        held.clear();
+    }
+
+    /** Submits a task that records its name and, if it is {@code gate}'s, waits for the gate first. */
+    private static void submitNamed(SerialLanes lanes, String key, String name, List<String> ran, CountDownLatch started,
+            CountDownLatch gate) {
+        lanes.submit(key, () -> {
+            if (gate != null) {
+                started.countDown();
+                hold(gate);
+            }
+            ran.add(name);
+        });
+    }
+
+    @Test
+    void tasksATakenBatchStillHoldsCountAgainstTheLaneCapacityUntilTheyRan() throws Exception {
+        SerialLanes lanes = new SerialLanes(held::add, 4, 3);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        CountDownLatch started = new CountDownLatch(1);
+        submitNamed(lanes, "C1", "a", ran, started, release);
+        submitNamed(lanes, "C1", "b", ran, null, null);
+        submitNamed(lanes, "C1", "c", ran, null, null);
+        startHeld(); // one thread takes a, b and c at once; a blocks
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(lanes.queued()).as("taken off the queue in one batch").isZero();
+
+        submitNamed(lanes, "C1", "d", ran, null, null); // b and c wait behind a: with d the lane holds its 3
+        assertThatThrownBy(() -> submitNamed(lanes, "C1", "e", ran, null, null))
+                .isInstanceOf(RejectedExecutionException.class);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 4);
+        assertThat(ran).containsExactly("a", "b", "c", "d");
+    }
+
+    @Test
+    void aLaneThatStartsWaitingGetsTheThreadAfterTheRunningTaskAndTheBatchGoesOnAfterItInOrder() throws Exception {
+        SerialLanes lanes = new SerialLanes(held::add, 1, 10);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch gate = new CountDownLatch(1);
+        submitNamed(lanes, "X", "x1", ran, started, gate);
+        submitNamed(lanes, "X", "x2", ran, null, null);
+        submitNamed(lanes, "X", "x3", ran, null, null);
+        startHeld(); // the only thread takes x1, x2 and x3 at once; x1 blocks
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        submitNamed(lanes, "Y", "y1", ran, null, null);
+        assertThat(lanes.waitingLanes()).isEqualTo(1);
+
+        gate.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 4);
+        assertThat(ran).as("Y did not wait for the rest of X's batch").containsExactly("x1", "y1", "x2", "x3");
+        assertThat(held).as("no second thread was ever asked for").isEmpty();
+    }
 }
