@@ -206,7 +206,7 @@ class SerialLanesTest {
         assertThat(lanes.activeLanes()).as("A gave its thread up (B lingers on it now)").isEqualTo(1);
     }
 
-    /** A pool that starts each thread it is given only when the test calls {@link #startHeld}: tasks pile up first. */
+    /** The threads a "held" pool was asked for, started only by {@link #startHeld}: tasks pile up in their lane first. */
     private final List<Runnable> held = new CopyOnWriteArrayList<>();
 
     private void startHeld() {
@@ -227,7 +227,7 @@ class SerialLanesTest {
     }
 
     @Test
-    void tasksATakenBatchStillHoldsCountAgainstTheLaneCapacityUntilTheyRan() throws Exception {
+    void theTasksOfATakenBatchCountAgainstTheLaneCapacityUntilTheyRan() throws Exception {
         SerialLanes lanes = new SerialLanes(held::add, 4, 3);
         List<String> ran = new CopyOnWriteArrayList<>();
         CountDownLatch started = new CountDownLatch(1);
