@@ -51,9 +51,10 @@ public final class EventDispatcher implements MeterBinder {
      * them) and are taken in one batch. Measured in alternating runs of bench section 3 (Discord, ratio to bare
      * JDA): 300 µs gave bursts 0.93×, 0.97×, 0.98× and push→handler p99 1.06×, 1.26×, 1.15×; 100 µs 0.98×, 0.74×,
      * 0.82× and 1.70×, 1.29×, 1.54× (fewer wake-ups of a third busy thread on 2 cores). A longer linger in which
-     * the next event wakes the thread directly measured worse for bursts (10 ms: 0.78× and 0.76×).
+     * the next event wakes the thread directly measured worse for bursts (10 ms: 0.78× and 0.76×): so the linger
+     * is the lanes' batching part and nothing more.
      */
-    static final Duration LANE_LINGER = Duration.ofNanos(300_000);
+    static final Duration LANE_LINGER = SerialLanes.BATCHING_LINGER;
     /** How long shutdown waits, in all, for the handlers of events already taken. */
     public static final Duration DRAIN_BOUND = Duration.ofSeconds(10);
 

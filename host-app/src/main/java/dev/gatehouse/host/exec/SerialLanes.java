@@ -39,10 +39,12 @@ public final class SerialLanes {
     /** Default bound on tasks waiting in one lane. */
     public static final int LANE_CAPACITY = 1000;
     /**
-     * The first part of a linger, in which the lane's next task does not wake its thread (tasks batch up; see
-     * {@code EventDispatcher.LANE_LINGER} for how it was chosen).
+     * The first part of a linger, in which the lane's next task does not wake its thread (tasks batch up); a
+     * linger of exactly this long is only that part (see {@code EventDispatcher.LANE_LINGER} for how it was
+     * chosen).
      */
-    static final long BATCH_NANOS = 300_000;
+    public static final Duration BATCHING_LINGER = Duration.ofNanos(300_000);
+    private static final long BATCH_NANOS = BATCHING_LINGER.toNanos();
     /**
      * Most tasks a lane's thread takes off its queue in one monitor round trip. It takes only one while another
      * lane waits for a thread, and hands the rest of a batch back (first in its lane) as soon as one starts to.
@@ -100,7 +102,7 @@ public final class SerialLanes {
     /**
      * As above; a lane whose queue ran empty keeps its thread for up to {@code linger} (once, and only while
      * no other lane waits for a thread) before giving it back. In a burst the next tasks join that thread
-     * (they queue up during the linger's first {@link #BATCH_NANOS} and run together, without a wake-up each);
+     * (they queue up during the linger's first {@link #BATCHING_LINGER} and run together, without a wake-up each);
      * later, the lane's next task wakes it at once and runs on it, with no hand-off through the pool. A lane that must
      * wait for a thread wakes every lingering one, which then gives its thread up.
      */
@@ -239,7 +241,7 @@ public final class SerialLanes {
 
     /**
      * Whether a task arrived in the lane while its thread lingered on it (only when it ran empty and no lane
-     * waits). For its first {@link #BATCH_NANOS} the thread only sleeps: a burst's next tasks queue up and
+     * waits). For its first {@link #BATCHING_LINGER} the thread only sleeps: a burst's next tasks queue up and
      * are run together, the producer wakes nobody. After that the lane's next task wakes it at once (as does a
      * lane that needs a thread, or an interrupt): a wake-up the pool's hand-off would cost anyway.
      */

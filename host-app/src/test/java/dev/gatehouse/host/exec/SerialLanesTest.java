@@ -23,6 +23,9 @@ class SerialLanesTest {
     private final ExecutorService pool = DaemonThreads.shortLivedPool("test-lanes", Duration.ofSeconds(5));
     private final CountDownLatch release = new CountDownLatch(1);
 
+    /** The threads a "held" pool was asked for, started only by {@link #startHeld}: tasks pile up in their lane first. */
+    private final List<Runnable> held = new CopyOnWriteArrayList<>();
+
     @AfterEach
     void stop() {
         release.countDown();
@@ -205,9 +208,6 @@ class SerialLanesTest {
         assertThat(ran.get(1)).as("B ran on the thread A lingered with").isSameAs(ran.get(0));
         assertThat(lanes.activeLanes()).as("A gave its thread up (B lingers on it now)").isEqualTo(1);
     }
-
-    /** The threads a "held" pool was asked for, started only by {@link #startHeld}: tasks pile up in their lane first. */
-    private final List<Runnable> held = new CopyOnWriteArrayList<>();
 
     private void startHeld() {
         held.forEach(pool::execute);
