@@ -152,8 +152,15 @@ final class SlackHost implements AutoCloseable {
         return status(workspace).state();
     }
 
+    /**
+     * Waits until the workspace is in {@code state} and {@link #timeline} has recorded the transition into it:
+     * the status snapshot is published before listeners run, so callers read the timeline right after.
+     */
     SlackHost awaitState(String workspace, ConnectionState state, Duration within) {
-        await().atMost(within).pollInterval(Duration.ofMillis(20)).until(() -> state(workspace) == state);
+        await().atMost(within).pollInterval(Duration.ofMillis(20)).until(() -> {
+            List<Timeline.Transition> recorded = timeline.of(workspace);
+            return state(workspace) == state && !recorded.isEmpty() && recorded.get(recorded.size() - 1).to() == state;
+        });
         return this;
     }
 
